@@ -1,0 +1,324 @@
+"""Tests for thalgen.simulate: spec parsing, haplotype construction, homology rearrangements, truth, CLI."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from thalgen.cli.main import main as cli_main
+from thalgen.errors import InputError
+from thalgen.genes import genes
+from thalgen.locus import Interval, LocusReference, LocusSlice, read_fasta
+from thalgen.simulate import (
+    build_haplotype,
+    build_patient,
+    homology_boxes,
+    load_spec,
+    patient_rng,
+    resolve_edit,
+    truth,
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
+SLICES = [SHARED / "chr11_beta_cluster.fa", SHARED / "chr16_HBA_cluster.fa"]
+SPEC = Path("spec.yaml")
+
+
+@pytest.fixture(scope="module")
+def refdir(tmp_path_factory) -> Path:
+    if not all(p.exists() for p in SLICES):
+        pytest.skip("shared reference slices not available")
+    slices = {}
+    for path in SLICES:
+        for header, seq in read_fasta(path):
+            iv = Interval.parse(header.split()[0])
+            slices[iv.chrom] = LocusSlice(iv, seq, str(path))
+    d = tmp_path_factory.mktemp("locusref")
+    LocusReference(slices).write(d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def ref(refdir) -> LocusReference:
+    return LocusReference.load(refdir)
+
+
+def hap(ref, tokens, index=1, seed=1):
+    rng = patient_rng(seed, "t", "crossover")
+    return build_haplotype(ref, [resolve_edit(ref, t, SPEC, rng) for t in tokens], index, SPEC)
+
+
+def rel(ref, chrom, pos1):
+    return pos1 - 1 - ref.slice(chrom).interval.start0
+
+
+# ---- small edits --------------------------------------------------------------------------------
+def test_snv_changes_exactly_one_base(ref):
+    h = hap(ref, ["chr11:5227002:T:A"])
+    seq, refseq = h.contigs["chr11"].sequence, ref.slice("chr11").sequence
+    i = rel(ref, "chr11", 5227002)
+    assert refseq[i] == "T" and seq[i] == "A"
+    assert len(seq) == len(refseq)
+    assert sum(a != b for a, b in zip(seq, refseq)) == 1
+    assert h.contigs["chr16"].sequence == ref.slice("chr16").sequence
+
+
+def test_cd41_42_deletion_and_cd8_9_insertion(ref):
+    refseq = ref.slice("chr11").sequence
+    h = hap(ref, ["chr11:5226762:CAAAG:C", "chr11:5226995:C:CC"])
+    seq = h.contigs["chr11"].sequence
+    i = rel(ref, "chr11", 5226762)
+    j = rel(ref, "chr11", 5226995)
+    expected = refseq[: i + 1] + refseq[i + 5 : j + 1] + "C" + refseq[j + 1 :]
+    assert seq == expected
+    assert len(seq) == len(refseq) - 3
+    # inserted base has no reference origin; bases after the deletion keep their GRCh38 positions
+    origin = h.contigs["chr11"].origin0
+    assert origin[j - 4 + 1] == -1
+    assert origin[i + 1] == 5226762 - 1 + 5
+
+
+def test_truth_left_normalises_and_sets_zygosity(ref):
+    spec = _patient("p", [["chr11:5226995:C:CC", "chr11:5227002:T:A"], ["chr11:5227002:T:A"]])
+    haps = build_patient(ref, spec, SPEC)
+    t = truth(ref, spec, haps)
+    assert [(v["pos"], v["ref"], v["alt"], v["zygosity"], v["alt_copies"], v["total_copies"], v["haplotypes"]) for v in t["variants"]] == [
+        (5226994, "A", "AC", "heterozygous", 1, 2, [1]),
+        (5227002, "T", "A", "homozygous", 2, 2, [1, 2]),
+    ]
+    assert t["variants"][0]["gene"] == "HBB"
+    assert t["deletions"] == []
+
+
+def test_variant_opposite_a_deletion_is_hemizygous(ref):
+    spec = _patient("p", [["chr16:173598:T:C"], ["del:chr16:165401-184701"]])
+    t = truth(ref, spec, build_patient(ref, spec, SPEC))
+    v = t["variants"][0]
+    assert (v["gene"], v["zygosity"], v["alt_copies"], v["total_copies"]) == ("HBA2", "hemizygous", 1, 1)
+    assert t["deletions"] == [
+        {"name": "del:chr16:165401-184701", "chrom": "chr16", "start": 165401, "end": 184701,
+         "kind": "deletion", "copies": 1, "haplotypes": [2]}
+    ]
+
+
+def test_explicit_sea_like_deletion_removes_the_segment(ref):
+    h = hap(ref, ["del:chr16:165401-184701"])
+    refseq = ref.slice("chr16").sequence
+    a, b = rel(ref, "chr16", 165401), rel(ref, "chr16", 184701) + 1
+    assert h.contigs["chr16"].sequence == refseq[:a] + refseq[b:]
+    assert len(h.contigs["chr16"].sequence) == 70000 - 19301
+
+
+def test_explicit_duplication_is_tandem(ref):
+    h = hap(ref, ["dup:chr16:173384-177187"])
+    refseq = ref.slice("chr16").sequence
+    a, b = rel(ref, "chr16", 173384), rel(ref, "chr16", 177187) + 1
+    assert h.contigs["chr16"].sequence == refseq[:b] + refseq[a:b] + refseq[b:]
+    assert int(np.count_nonzero(h.contigs["chr16"].origin0 == 173384 - 1)) == 2
+
+
+# ---- homology-mediated rearrangements -----------------------------------------------------------
+def test_homology_boxes_found_from_sequence(ref):
+    boxes = homology_boxes(ref)
+    assert (boxes["Z"].offset, boxes["Z"].stretch_start0 + 1, boxes["Z"].stretch_end0) == (3804, 172871, 173383)
+    assert (boxes["X"].offset, boxes["X"].stretch_start0 + 1, boxes["X"].stretch_end0) == (4257, 169499, 169818)
+
+
+def test_alpha37_hybrid_keeps_hba2_5prime_and_hba1_3prime(ref):
+    refseq = ref.slice("chr16").sequence
+    h = hap(ref, ["-α3.7"])
+    e = h.edits[0]
+    assert (e.name, e.kind, e.end0 - e.start0) == ("-a3.7", "deletion", 3804)
+    seq = h.contigs["chr16"].sequence
+    assert len(seq) == len(refseq) - 3804
+    hba2, hba1 = genes()["HBA2"], genes()["HBA1"]
+    c = e.start0 - ref.slice("chr16").interval.start0  # crossover, slice-relative
+    s2 = rel(ref, "chr16", hba2.start1)
+    e1 = rel(ref, "chr16", hba1.end1) + 1
+    hybrid = seq[s2 : e1 - 3804]
+    assert hybrid[: c - s2] == refseq[s2:c]  # 5': HBA2
+    assert hybrid[c - s2 :] == refseq[c + 3804 : e1]  # 3': HBA1
+    # and the 3' part really is HBA1-specific: it differs from HBA2's own 3' end
+    assert hybrid[c - s2 :] != refseq[c : e1 - 3804]
+
+
+def test_anti37_triplication_adds_one_unit(ref):
+    refseq = ref.slice("chr16").sequence
+    h = hap(ref, ["anti-3.7"])
+    e = h.edits[0]
+    assert (e.name, e.kind) == ("anti-3.7", "duplication")
+    c = e.start0 - ref.slice("chr16").interval.start0
+    seq = h.contigs["chr16"].sequence
+    assert seq == refseq[: c + 3804] + refseq[c : c + 3804] + refseq[c + 3804 :]
+
+
+def test_alpha42_deletes_hba2_whole(ref):
+    h = hap(ref, ["-a4.2"])
+    e = h.edits[0]
+    hba2 = genes()["HBA2"]
+    assert e.end0 - e.start0 == 4257
+    assert 169498 <= e.start0 <= 169818
+    assert e.start0 < hba2.start1 - 1 and e.end0 >= hba2.end1
+    origin = h.contigs["chr16"].origin0
+    assert not np.any((origin >= hba2.start1 - 1) & (origin < hba2.end1))
+
+
+def test_crossover_is_seeded(ref):
+    a = hap(ref, ["-a3.7"], seed=5).edits[0].start0
+    b = hap(ref, ["-a3.7"], seed=5).edits[0].start0
+    assert a == b
+
+
+def test_variant_in_triplicated_unit_has_three_copies(ref):
+    spec = _patient("p", [["chr16:173598:T:C"], ["anti-3.7"]])
+    t = truth(ref, spec, build_patient(ref, spec, SPEC))
+    v = t["variants"][0]
+    assert (v["zygosity"], v["alt_copies"], v["total_copies"]) == ("heterozygous", 1, 3)
+    assert t["deletions"][0]["kind"] == "duplication" and t["deletions"][0]["homology"]["unit_length"] == 3804
+
+
+# ---- bad input ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "token, problem",
+    [
+        ("chr11:5227002:G:A", "REF mismatch: the reference has T at chr11:5227002, not G"),
+        ("chr11:1000:A:G", "outside the locus reference"),
+        ("HBX:c.20A>T", "no transcript for gene HBX"),
+        ("nonsense_edit", "unknown edit 'nonsense_edit'"),
+    ],
+)
+def test_bad_edit_names_spec_and_problem(ref, token, problem):
+    with pytest.raises(InputError) as exc:
+        resolve_edit(ref, token, SPEC, patient_rng(1, "x"))
+    assert exc.value.path == "spec.yaml"
+    assert problem in exc.value.problem
+
+
+def test_overlapping_edits_rejected(ref):
+    with pytest.raises(InputError) as exc:
+        hap(ref, ["chr16:173598:T:C", "-a3.7"])
+    assert "overlap" in exc.value.problem and exc.value.path == "spec.yaml"
+
+
+def test_hgvs_edit_uses_hgvs_module_or_says_it_is_missing(ref):
+    try:
+        import thalgen.hgvs  # noqa: F401
+    except ImportError:
+        with pytest.raises(InputError) as exc:
+            resolve_edit(ref, "HBB:c.20A>T", SPEC, patient_rng(1, "x"))
+        assert "thalgen.hgvs" in exc.value.problem
+        return
+    e = resolve_edit(ref, "HBB:c.20A>T", SPEC, patient_rng(1, "x"))
+    assert (e.chrom, e.start1, e.ref, e.alt) == ("chr11", 5227002, "T", "A")
+
+
+def _write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ("patients:\n  - id: a\n    haplotypes: [[]]\n", "exactly two lists"),
+        ("patients:\n  - id: a\n    haplotypes: [[], []]\n    platform: sanger\n", "unknown platform 'sanger'"),
+        ("patients:\n  - id: a\n    haplotypes: [[], []]\n    depht: 3\n", "unknown key(s): depht"),
+        ("patients:\n  - id: a\n    haplotypes: [[], []]\n  - id: a\n    haplotypes: [[], []]\n", "duplicate patient id(s): a"),
+        ("defaults: {depth: lots}\npatients:\n  - id: a\n    haplotypes: [[], []]\n", "depth must be a number"),
+        ("patients: [", "not valid YAML"),
+    ],
+)
+def test_bad_spec_files(tmp_path, body, problem):
+    p = _write(tmp_path, "s.yaml", body)
+    with pytest.raises(InputError) as exc:
+        load_spec(p)
+    assert exc.value.path == str(p)
+    assert problem in exc.value.problem
+
+
+def test_tsv_spec(tmp_path):
+    p = _write(
+        tmp_path,
+        "s.tsv",
+        "id\thaplotype1\thaplotype2\tdepth\tplatform\n"
+        "p1\tchr11:5227002:T:A;-a3.7\t.\t30\thifi\n",
+    )
+    (pt,) = load_spec(p)
+    assert (pt.id, pt.haplotypes, pt.depth, pt.platform, pt.read_length) == (
+        "p1", (["chr11:5227002:T:A", "-a3.7"], []), 30.0, "hifi", 150)
+
+
+def test_patient_rng_depends_on_seed_and_id_only():
+    a = patient_rng(3, "x").integers(0, 1 << 30, 4).tolist()
+    assert a == patient_rng(3, "x").integers(0, 1 << 30, 4).tolist()
+    assert a != patient_rng(3, "y").integers(0, 1 << 30, 4).tolist()
+    assert a != patient_rng(4, "x").integers(0, 1 << 30, 4).tolist()
+
+
+def _patient(pid, haplotypes, **kw):
+    from thalgen.simulate import DEFAULTS, PatientSpec
+
+    s = {**DEFAULTS, **kw}
+    return PatientSpec(pid, (haplotypes[0], haplotypes[1]), s["platform"], s["assay"], s["depth"], s["read_length"],
+                       s["insert_mean"], s["insert_sd"], s["duplicate_rate"], s["seed"], s["regions"], s["capture_bias"])
+
+
+# ---- CLI end to end ------------------------------------------------------------------------------
+SMALL_SPEC = """\
+defaults: {platform: illumina, depth: 20, read_length: 100, insert_mean: 300, insert_sd: 30, seed: 7,
+           regions: ["chr11:5225000-5228000"]}
+patients:
+  - id: sickle
+    haplotypes: [["chr11:5227002:T:A"], ["chr11:5227002:T:A"]]
+    expect: {beta.status: sickle_cell_disease}
+  - id: long1
+    platform: hifi
+    depth: 4
+    regions: ["chr16:170000-180000"]
+    haplotypes: [["-a3.7"], []]
+"""
+
+
+def _md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def test_cli_writes_reads_and_truth_deterministically(refdir, tmp_path, capsys):
+    spec = _write(tmp_path, "spec.yaml", SMALL_SPEC)
+    out1, out2 = tmp_path / "o1", tmp_path / "o2"
+    assert cli_main(["simulate", "--reference", str(refdir), "--spec", str(spec), "--outdir", str(out1)]) == 0
+    # other order: only one patient; its reads must not depend on the others
+    assert cli_main(["simulate", "--reference", str(refdir), "--spec", str(spec), "--outdir", str(out2), "--patient", "long1"]) == 0
+    assert sorted(p.name for p in out1.iterdir()) == [
+        "long1.fastq.gz", "long1.truth.json", "sickle.truth.json", "sickle_R1.fastq.gz", "sickle_R2.fastq.gz"]
+    assert _md5(out1 / "long1.fastq.gz") == _md5(out2 / "long1.fastq.gz")
+    assert cli_main(["simulate", "--reference", str(refdir), "--spec", str(spec), "--outdir", str(out2), "--patient", "sickle"]) == 0
+    assert _md5(out1 / "sickle_R1.fastq.gz") == _md5(out2 / "sickle_R1.fastq.gz")
+    # gzip header: no name, mtime 0
+    raw = (out1 / "sickle_R1.fastq.gz").read_bytes()
+    assert raw[3] & 0x08 == 0 and raw[4:8] == b"\0\0\0\0"
+    t = json.loads((out1 / "sickle.truth.json").read_text())
+    assert (t["sample"], t["platform"], t["depth"], t["seed"], t["expect"]) == (
+        "sickle", "illumina", 20.0, 7, {"beta.status": "sickle_cell_disease"})
+    assert [(v["pos"], v["zygosity"]) for v in t["variants"]] == [(5227002, "homozygous")]
+    with gzip.open(out1 / "sickle_R1.fastq.gz", "rt") as fh:
+        first = [next(fh) for _ in range(4)]
+    assert first[0] == "@sickle:1/1\n" and len(first[1]) == 101 and first[2] == "+\n"
+    # 2 haplotypes x 10 depth x 3000 bp / (2 x 100)
+    assert t["read_pairs"] == 300
+    lt = json.loads((out1 / "long1.truth.json").read_text())
+    assert lt["deletions"][0]["name"] == "-a3.7" and lt["deletions"][0]["end"] - lt["deletions"][0]["start"] + 1 == 3804
+
+
+def test_cli_bad_spec_exits_with_error(refdir, tmp_path, capsys):
+    spec = _write(tmp_path, "bad.yaml", "patients:\n  - id: a\n    haplotypes: [[\"chr11:5227002:G:A\"], []]\n")
+    assert cli_main(["simulate", "--reference", str(refdir), "--spec", str(spec), "--outdir", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"thalgen: error: {spec}: chr11:5227002:G:A: REF mismatch")
+    assert not (tmp_path / "o" / "a.truth.json").exists()
