@@ -447,7 +447,7 @@ def _from_hgvs(ref: LocusReference, spec_path: str | Path, t: str, gene: str, c_
         rec = hgvs.parse_c(ref, gene, c_text)
     except InputError as exc:
         raise InputError(spec_path, f"{t}: {exc.problem}") from None
-    except ValueError as exc:
+    except (ValueError, IndexError) as exc:
         raise InputError(spec_path, f"{t}: {exc}") from None
     fields = _record_fields(rec)
     if fields is None:
