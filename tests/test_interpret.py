@@ -387,3 +387,26 @@ def test_shared_table_row_counts_match_the_rows_restated_here():
     assert rows("### 1b.") == 9
     assert rows("## 2. Beta-globin") == 19  # all 19 are restated in BETA_ROWS (some rows as several cases)
     assert rows("## 4. Couple") == 13
+
+
+# ------------------------------------------------------------------- contract with the project catalog
+def test_every_catalogued_variant_is_understood():
+    """Each catalog row, heterozygous on its own, gives a carrier status (never normal, never an error)."""
+    from thalgen.catalog import load_small_variants
+
+    seen = 0
+    for row in load_small_variants():
+        v = var(row.gene, row.hgvs_c, row.common_name, row.variant_class, total=2)
+        report = run(variants=[v])
+        if row.variant_class == "modifier":
+            assert (report["alpha"]["status"], report["beta"]["status"]) == ("normal", "normal")
+        elif row.gene == "HBB":
+            assert report["beta"]["status"] in {"beta_thal_trait", "beta_silent_carrier", "hbs_trait", "hbc_trait",
+                                                "hbe_trait"}, row.common_name
+        elif row.variant_class.startswith("alpha"):
+            assert report["alpha"]["status"] == "silent_carrier", row.common_name
+            assert report["alpha"]["functional_genes"] == 3
+        else:  # Hb Westmead: structural α variant, not a lost gene
+            assert report["alpha"]["status"] == "normal", row.common_name
+        seen += 1
+    assert seen >= 80
