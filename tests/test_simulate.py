@@ -322,3 +322,80 @@ def test_cli_bad_spec_exits_with_error(refdir, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"thalgen: error: {spec}: chr11:5227002:G:A: REF mismatch")
     assert not (tmp_path / "o" / "a.truth.json").exists()
+
+
+# ---- catalog names ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "token, record",
+    [
+        ("Hb Constant Spring", ("chr16", 173598, "T", "C")),
+        ("CD41/42 (-TTCT)", ("chr11", 5226762, "CAAAG", "C")),
+        ("HBB_c.27dup", ("chr11", 5226994, "A", "AC")),
+        ("rs334", ("chr11", 5227002, "T", "A")),
+    ],
+)
+def test_catalog_small_variant_by_name(ref, token, record):
+    e = resolve_edit(ref, token, SPEC, patient_rng(1, "x"))
+    assert (e.chrom, e.start1, e.ref, e.alt) == record
+
+
+def test_catalog_name_matching_several_variants_is_ambiguous(ref):
+    with pytest.raises(InputError) as exc:
+        resolve_edit(ref, "rs41464951", SPEC, patient_rng(1, "x"))
+    assert "ambiguous" in exc.value.problem and "HBA2_c.427T>C" in exc.value.problem
+
+
+def test_catalog_deletion_by_name_or_clear_error(ref):
+    from thalgen import catalog
+
+    try:
+        d = catalog.deletion_by_name("--SEA")
+    except Exception:  # the deletion catalog is not in this build yet
+        with pytest.raises(InputError) as exc:
+            resolve_edit(ref, "--SEA", SPEC, patient_rng(1, "x"))
+        assert "unknown edit '--SEA'" in exc.value.problem
+        return
+    e = resolve_edit(ref, "--SEA", SPEC, patient_rng(1, "x"))
+    assert (e.kind, e.chrom, e.start1, e.end1, e.name) == ("deletion", d.chrom, d.start1, d.end1, "--SEA")
+
+
+# ---- capture bias, panels, amplicons ------------------------------------------------------------
+def test_capture_bias_keeps_mean_on_target_depth(ref):
+    from thalgen.simulate import _reference_weights
+
+    region = Interval.parse("chr11:5225001-5235000")
+    low = Interval.parse("chr11:5226001-5227000")
+    spec = _patient("p", [[], []], regions=[region], capture_bias=[(low, 0.5)])
+    w = _reference_weights(ref, spec, "chr11")
+    i0 = region.start0 - ref.slice("chr11").interval.start0
+    assert w[:i0].sum() == 0 and w[i0 + 10_000 :].sum() == 0
+    assert w[i0 : i0 + 10_000].mean() == pytest.approx(1.0)
+    # the smooth profile alone: uneven (> 20 % range) but neighbouring bases differ by < 1 %
+    plain = _reference_weights(ref, _patient("p", [[], []], regions=[region], capture_bias=True), "chr11")
+    on = plain[i0 : i0 + 10_000]
+    assert on.mean() == pytest.approx(1.0)
+    assert on.max() / on.min() > 1.2 and np.max(np.abs(np.diff(on)) / on[:-1]) < 0.01
+    # the given interval is at half the efficiency the smooth profile alone would give
+    j = low.start0 - ref.slice("chr11").interval.start0
+    ratio = (w[j : j + 1000] / plain[j : j + 1000]) / (w[i0:j] / plain[i0:j]).mean()
+    assert np.allclose(ratio, 0.5)
+
+
+def test_amplicon_across_a_deletion_gives_gap_pcr_product(refdir, tmp_path):
+    spec = _write(
+        tmp_path,
+        "amp.yaml",
+        "defaults: {depth: 20, read_length: 100, duplicate_rate: 0}\n"
+        "patients:\n"
+        "  - id: gap\n"
+        "    assay: amplicon\n"
+        "    regions: ['chr16:165001-185000', 'chr11:5226601-5227000']\n"
+        "    haplotypes: [['del:chr16:165401-184701'], []]\n",
+    )
+    assert cli_main(["simulate", "--reference", str(refdir), "--spec", str(spec), "--outdir", str(tmp_path / "o")]) == 0
+    t = json.loads((tmp_path / "o" / "gap.truth.json").read_text())
+    # the normal chr16 allele (20 kb) is too long to amplify; the deleted one gives 20000 - 19301 bp
+    assert sorted((p["haplotype"], p["chrom"], p["length"]) for p in t["amplicon_products"]) == [
+        (1, "chr11", 400), (1, "chr16", 699), (2, "chr11", 400)]
+    # 10 x length / 200 pairs per product: 20 + 35 + 20
+    assert t["read_pairs"] == 20 + 35 + 20

@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "capture_bias": False,
 }
 PATIENT_KEYS = set(DEFAULTS) | {"id", "haplotypes", "expect"}
+#: Longest PCR product the amplicon assay amplifies (long-range PCR reaches ~10 kb).
+MAX_AMPLICON = 10_000
 
 
 # ---- data ---------------------------------------------------------------------------------------
@@ -455,8 +457,18 @@ def _from_hgvs(ref: LocusReference, spec_path: str | Path, t: str, gene: str, c_
     return _small(ref, spec_path, t, *fields)
 
 
+def _catalog_names(row: Any) -> set[str]:
+    get = row.get if isinstance(row, dict) else (lambda k, d=None: getattr(row, k, d))
+    names = {str(get(k, "") or "") for k in ("id", "common_name", "hb_variant", "rsid")}
+    aliases = get("aliases", ()) or ()
+    names |= set(aliases) if isinstance(aliases, (list, tuple)) else set(str(aliases).split(";"))
+    common = str(get("common_name", "") or "")
+    names.add(re.sub(r"\s*\(.*\)\s*$", "", common))  # "Hb Constant Spring (Hb CS)" -> "Hb Constant Spring"
+    return {n.strip().lower() for n in names if n and n.strip()}
+
+
 def _from_catalog(ref: LocusReference, spec_path: str | Path, t: str) -> Edit | None:
-    """Catalog small variants (by id or common name) and deletions (by name); None when not found."""
+    """Catalog small variants (id, common name, alias, rsid) and deletions (name); None when not found."""
     try:
         from thalgen import catalog  # lazy: written alongside this module
     except ImportError:
@@ -464,31 +476,30 @@ def _from_catalog(ref: LocusReference, spec_path: str | Path, t: str) -> Edit | 
     key = t.lower()
     loader = getattr(catalog, "load_small_variants", None)
     if loader is not None:
+        hits = {}
         for row in loader():
-            get = row.get if isinstance(row, dict) else (lambda k, d=None, r=row: getattr(r, k, d))
-            names = {str(get(k, "") or "").lower() for k in ("id", "common_name", "name", "hgvs", "hgvs_c")}
-            aliases = get("aliases", "") or ""
-            names |= {a.strip().lower() for a in (aliases if isinstance(aliases, list) else str(aliases).split(";"))}
-            if key in names - {""}:
+            if key in _catalog_names(row):
                 fields = _record_fields(row)
                 if fields is not None:
-                    return _small(ref, spec_path, t, *fields)
+                    hits[fields] = str(getattr(row, "id", "") or fields)
+        if len(hits) > 1:
+            raise InputError(spec_path, f"{t}: ambiguous, matches catalog variants {', '.join(sorted(hits.values()))}; use the id")
+        if hits:
+            return _small(ref, spec_path, t, *next(iter(hits)))
     by_name = getattr(catalog, "deletion_by_name", None)
     if by_name is not None:
         try:
             d = by_name(t)
-        except (KeyError, LookupError, InputError):
+        except (LookupError, InputError, OSError):
             d = None
         if d is not None:
             get = d.get if isinstance(d, dict) else (lambda k, dd=None: getattr(d, k, dd))
             chrom, start1, end1 = get("chrom"), get("start1", get("start")), get("end1", get("end"))
             if chrom is None or start1 is None or end1 is None:
-                raise InputError(spec_path, f"{t}: the catalog entry has no GRCh38 breakpoints to simulate")
-            kind = str(get("kind", "deletion") or "deletion")
-            kind = "duplication" if kind.startswith("dup") else "deletion"
+                raise InputError(spec_path, f"{t}: the catalog has no GRCh38 breakpoints for it, so it cannot be simulated; use del:chrN:START-END")
+            kind = "duplication" if str(get("kind", "deletion") or "").startswith("dup") else "deletion"
             _require_covered(ref, spec_path, t, chrom, int(start1) - 1, int(end1))
-            name = str(get("name", t) or t)
-            return Edit(t, kind, chrom, int(start1) - 1, int(end1), name=name)
+            return Edit(t, kind, chrom, int(start1) - 1, int(end1), name=str(get("name", t) or t))
     return None
 
 
@@ -671,8 +682,9 @@ def _amplicons(ref: LocusReference, patient: PatientSpec, contig: HaplotypeConti
     """PCR products of each region on a haplotype contig: from the first primer base to the last.
 
     A product exists wherever both end bases of the region are present on the haplotype, in order
-    and within 20 kb, so a deletion between the primers gives the shorter gap-PCR product and a
-    deletion removing a primer site gives none.
+    and at most MAX_AMPLICON bp apart, so a deletion between the primers gives the short gap-PCR
+    product, the undeleted allele of a long gap-PCR region gives none, and a deletion removing a
+    primer site gives none.
     """
     products = []
     for r in patient.regions or []:
@@ -687,7 +699,7 @@ def _amplicons(ref: LocusReference, patient: PatientSpec, contig: HaplotypeConti
         rights = np.nonzero(contig.origin0 == r.end0 - 1)[0]
         for left in lefts:
             after = rights[rights >= left]
-            if len(after) and after[0] - left < 20_000:
+            if len(after) and after[0] + 1 - left <= MAX_AMPLICON:
                 products.append((int(left), int(after[0]) + 1, eff))
     return products
 
@@ -723,7 +735,13 @@ def simulate_patient(ref: LocusReference, patient: PatientSpec, outdir: str | Pa
         )
         amplicons = None
         if patient.assay == "amplicon":
-            amplicons = [_amplicons(ref, patient, c) for h in haps for c in h.contigs.values()]
+            pairs = [(h, c) for h in haps for c in h.contigs.values()]
+            amplicons = [_amplicons(ref, patient, c) for _, c in pairs]
+            record["amplicon_products"] = [
+                {"haplotype": h.index, "chrom": c.chrom, "length": a1 - a0}
+                for (h, c), products in zip(pairs, amplicons)
+                for a0, a1, _ in products
+            ]
         reads = readsim.illumina_pairs(templates, patient.depth / 2, model, rng, patient.id, amplicons)
         readsim.write_pairs(reads, paths["r1"], paths["r2"])
         record["read_pairs"] = len(reads)
