@@ -11,7 +11,9 @@ import pytest
 from thalgen.catalog import (
     CATALOG_VERSION,
     SMALL_VARIANT_CLASSES,
+    deletion_by_name,
     find_variant,
+    load_deletions,
     load_small_variants,
 )
 from thalgen.errors import InputError
@@ -235,3 +237,117 @@ def test_unknown_class_is_rejected(tmp_path):
 
     with pytest.raises(InputError, match=r"row 15 \(HBB_c.20A>T\): class 'pathogenic' is not one of"):
         load_small_variants(path=_write_catalog(tmp_path, bad_class))
+
+
+# --- deletions ------------------------------------------------------------------------------
+
+#: catalog_truth deletion name -> (project name, project classes compatible with the truth class).
+TRUTH_DELETIONS = {
+    "-alpha3.7 (type I)": ("-a3.7", {"alpha+"}),
+    "-alpha3.7 (type II)": ("-a3.7_II", {"alpha+"}),
+    "-alpha3.7 (type III)": ("-a3.7_III", {"alpha+"}),
+    "-alpha4.2": ("-a4.2", {"alpha+"}),
+    "--SEA": ("--SEA", {"alpha0"}),
+    "--MED (I)": ("--MED", {"alpha0"}),
+    "--MED II": ("--MEDII", {"alpha0"}),
+    "-(alpha)20.5": ("-(a)20.5", {"alpha0"}),
+    "--FIL": ("--FIL", {"alpha0"}),
+    "--THAI": ("--THAI", {"alpha0"}),
+    "--CAL": ("--CAL", {"alpha0"}),
+    "alphaalphaalpha anti-3.7": ("aaa_anti3.7", {"triplication"}),
+    "alphaalphaalpha anti-4.2": ("aaa_anti4.2", {"triplication"}),
+    "HS-40 (MCS-R2) upstream deletion, 79.7 kb": ("HS40del79.7", {"alpha0_regulatory"}),
+    "HS-40 (MCS-R2) upstream deletion, 60.3 kb": ("HS40del60.3", {"alpha0_regulatory"}),
+    "619-bp deletion": ("619del", {"beta0"}),
+    "1,393-bp deletion (African)": ("1393del", {"beta0"}),
+    "Hb Lepore-Boston-Washington": ("Lepore-BW", {"Lepore"}),
+    "SEA-HPFH (HPFH-7, Vietnamese)": ("SEA-HPFH", {"HPFH", "beta0"}),
+    "Filipino beta0 deletion (~45 kb)": ("Filipino", {"beta0"}),
+    "Chinese Ggamma(Agamma-delta-beta)0": ("Chinese_GgAgdb", {"Agdb0"}),
+    "Thai/SE Asian Ggamma(Agamma-delta-beta)0 (HPFH-6)": ("Thai_GgAgdb", {"Agdb0", "HPFH"}),
+    "Sicilian (delta-beta)0": ("Sicilian_db", {"deltabeta0"}),
+    "Thai/Vietnamese (delta-beta)0": ("Thai_db", {"deltabeta0"}),
+    "HPFH-1 (Black)": ("HPFH-1", {"HPFH"}),
+    "HPFH-2 (Ghanaian)": ("HPFH-2", {"HPFH"}),
+    "HPFH-3 (Indian)": ("HPFH-3", {"HPFH"}),
+    "Asian-Indian inversion-deletion Ggamma(Agamma-delta-beta)0": ("AsianIndian_invdel", {"Agdb0"}),
+    "Turkish Ggamma(Agamma-delta-beta)0": ("Turkish_GgAgdb", {"Agdb0"}),
+}
+
+
+@pytest.fixture(scope="module")
+def deletions():
+    return load_deletions()
+
+
+def test_every_truth_deletion_has_a_project_row(deletions):
+    by_name = {d.name: d for d in deletions}
+    rows = _truth("deletions.tsv")
+    assert len(rows) == 29 == len(TRUTH_DELETIONS)
+    for row in rows:
+        name, classes = TRUTH_DELETIONS[row["name"]]
+        d = by_name[name]
+        assert d.variant_class in classes, (name, d.variant_class)
+        assert d.cluster == row["gene_cluster"].split()[0], name
+        interval = row["grch38_interval_derived"]
+        if interval:
+            iv = Interval.parse(interval)
+            assert (d.chrom, d.start1, d.end1) == (iv.chrom, iv.start1, iv.end1), name
+        else:
+            assert (d.start1, d.end1) == (None, None), name
+    assert len(deletions) == 29
+
+
+def test_deletion_rows_carry_the_facts_callers_use(deletions):
+    assert all(d.source.startswith("http") for d in deletions)
+    a37 = deletion_by_name("-a3.7")
+    assert (a37.display_name, a37.mechanism, a37.functional_alpha_genes_left, a37.size_bp) == ("-α3.7", "homology", 1, 3804)
+    assert deletion_by_name("-α3.7") is a37
+    sea = deletion_by_name("--SEA")
+    assert (sea.genes_removed, sea.functional_alpha_genes_left, sea.kind) == (("HBA2", "HBA1", "HBQ1"), 0, "deletion")
+    anti = deletion_by_name("ααα anti-3.7")
+    assert (anti.name, anti.kind, anti.functional_alpha_genes_left, anti.genes_removed) == ("aaa_anti3.7", "duplication", 3, ())
+    assert deletion_by_name("Lepore-BW").genes_removed == ("HBB", "HBD")
+    assert deletion_by_name("Filipino").start1 is None
+    homology = sorted(d.name for d in deletions if d.mechanism == "homology")
+    assert homology == ["-a3.7", "-a3.7_II", "-a3.7_III", "-a4.2", "Lepore-BW", "aaa_anti3.7", "aaa_anti4.2"]
+    for d in deletions:
+        if d.cluster == "alpha":
+            expected = {"alpha+": 1, "triplication": 3}.get(d.variant_class, 0)
+            assert d.functional_alpha_genes_left == expected, d.name
+        else:
+            assert d.functional_alpha_genes_left is None
+    with pytest.raises(KeyError):
+        deletion_by_name("--XYZ")
+
+
+def _write_deletions(tmp_path: Path, mutate) -> Path:
+    lines = (CATALOG_DIR / "deletions.tsv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "deletions.tsv"
+    path.write_text("\n".join(mutate(lines)) + "\n", encoding="utf-8")
+    return path
+
+
+def test_bad_deletion_rows_are_rejected(tmp_path):
+    def dup(lines):
+        i = _data_line(lines, "ALPHA0_SEA")
+        return lines + [lines[i].replace("ALPHA0_SEA", "ALPHA0_SEA_AGAIN", 1)]
+
+    with pytest.raises(InputError, match=r"row 30 \(ALPHA0_SEA_AGAIN\): duplicate id/name '--SEA' \(also row 5\)"):
+        load_deletions(_write_deletions(tmp_path, dup))
+
+    def forgot_gene(lines):
+        i = _data_line(lines, "ALPHA0_SEA")
+        lines[i] = lines[i].replace("\tHBA2,HBA1,HBQ1\t", "\tHBA2,HBA1\t")
+        return lines
+
+    with pytest.raises(InputError, match=r"row 5 \(ALPHA0_SEA\): HBQ1 lie\(s\) wholly inside the deleted interval"):
+        load_deletions(_write_deletions(tmp_path, forgot_gene))
+
+    def wrong_size(lines):
+        i = _data_line(lines, "BETA0_619")
+        lines[i] = lines[i].replace("\t619\t", "\t620\t")
+        return lines
+
+    with pytest.raises(InputError, match=r"row 16 \(BETA0_619\): size_bp 620 does not match the interval \(619 bp\)"):
+        load_deletions(_write_deletions(tmp_path, wrong_size))
