@@ -145,3 +145,42 @@ def test_genomic_pos1_inverts_c_pos():
     assert genomic_pos1(tx, "20") == 5227002
     with pytest.raises(ValueError, match="not the last base of an exon"):
         genomic_pos1(tx, "91+5")
+
+
+@pytest.mark.parametrize(
+    "gene, hgvs_c, named_c, hgvs_p, consequence",
+    [
+        ("HBB", "c.444A>G", "c.444A>G", "p.(Ter148=)", "synonymous"),
+        ("HBB", "c.3_4insTAG", "c.3_4insTAG", "p.(Val2*)", "nonsense"),
+        ("HBB", "c.1_2insT", "c.2dup", "p.(Met1?)", "start_loss"),
+        ("HBB", "c.-5_3del", "c.-5_3del", "p.(Met1?)", "start_loss"),
+        ("HBB", "c.442_444del", "c.442_444del", "p.(Ter148Alaext*20)", "stop_loss"),
+        ("HBB", "c.20_22delinsTAA", "c.20_22delinsTAA", "p.(Glu7_Glu8delinsValLys)", "missense"),
+        ("HBB", "c.92+10_92+11insA", "c.92+11dup", "", "intron"),
+        ("HBB", "c.315+1_315+2del", "c.315+2_315+3del", "", "splice_donor"),
+        ("HBB", "c.-40_-38del", "c.-40_-38del", "", "utr5"),
+        ("HBA2", "c.*93_*94del", "c.*93_*94del", "", "utr3"),
+        ("HBA2", "c.60del", "c.60del", "p.(His21Thrfs*29)", "frameshift"),
+    ],
+)
+def test_edge_cases_name_and_consequence(ref, gene, hgvs_c, named_c, hgvs_p, consequence):
+    a = annotate(ref, *parse_c(ref, gene, hgvs_c))
+    assert (a.hgvs_c, a.hgvs_p, a.consequence) == (named_c, hgvs_p, consequence)
+
+
+def test_c_position_past_the_stop_codon_is_rejected():
+    with pytest.raises(ValueError, match=r"past the stop codon \(c.444\); write c.\*N"):
+        genomic_pos1(transcripts()["HBB"], "446")
+
+
+def test_parse_c_round_trip_for_every_catalog_row(ref):
+    from thalgen.catalog import load_small_variants
+
+    rows = [v for v in load_small_variants() if v.gene in transcripts()]
+    assert len(rows) == 80
+    for v in rows:
+        assert parse_c(ref, v.gene, v.hgvs_c) == v.key, v.id
+        a = annotate(ref, *v.key)
+        assert (a.gene, a.transcript, a.hgvs_c) == (v.gene, v.transcript, v.hgvs_c), v.id
+        if v.hgvs_p.startswith("p.("):
+            assert a.hgvs_p == v.hgvs_p, v.id

@@ -83,6 +83,8 @@ def genomic_pos1(tx: Transcript, cpos: str) -> int:
         if num == 0:
             raise ValueError("c.0 does not exist")
         idx = cds_first_idx + num - 1
+        if idx > cds_last_idx:
+            raise ValueError(f"c.{cpos} lies past the stop codon (c.{cds_last_idx - cds_first_idx + 1}); write c.*N")
     d = 1 if tx.strand == "+" else -1
     length = _tx_length(tx)
     if idx < 0:
@@ -104,10 +106,7 @@ def genomic_pos1(tx: Transcript, cpos: str) -> int:
     if offset and not 0 <= idx < length:
         raise ValueError(f"c.{cpos}: an intronic offset outside the transcript")
     pos1 = base + offset * d
-    if tx.c_pos(pos1) != cpos:
-        # e.g. c.92+110 where HGVS names the nearer exon (c.93-21): accept, the position is exact
-        if offset == 0:
-            raise AssertionError(f"c.{cpos} does not map back ({tx.c_pos(pos1)})")
+    # c.92+110 is accepted although HGVS names that base from the nearer exon (c.93-21)
     return pos1
 
 
@@ -246,10 +245,10 @@ def _legacy(tx: Transcript, lo1: int, hi1: int) -> str:
         return f"{ta} to {tb}" if ta and tb else ""
     if ka == "codon":
         sep = "/" if nb == na + 1 else "-"
-        return f"codons {na}{sep}{nb}"
-    if ka.startswith("IVS"):
+        return f"codons {na}{sep}{nb}" if na else f"initiation codon{sep}codon {nb}"
+    if ka.startswith("IVS") or ka in ("cap", "term"):
         return f"{ta}_{nb}"
-    return f"{ta} to {tb}"
+    return f"{ta}_{tb}"
 
 
 # --- protein consequence -------------------------------------------------------------------
