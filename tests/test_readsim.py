@@ -137,3 +137,34 @@ def test_write_fastq_is_deterministic_gzip(tmp_path):
     assert len(lines) == 4 * len(reads)
     assert lines[0] == "@x:1/2" and lines[1] == reads.r2[0].tobytes().decode()
     assert lines[3] == (reads.q2[0] + 33).astype(np.uint8).tobytes().decode()
+
+
+def test_ont_indels_concentrate_in_homopolymers():
+    rng = np.random.default_rng(16)
+    # runs of 1-4 identical bases, so about half of the bases sit in homopolymers (>= 3)
+    runs = [(b, n) for b, n in zip(rng.choice(list("ACGT"), 12000), rng.choice([1, 1, 2, 2, 3, 4], 12000))]
+    seq, prev = [], ""
+    for b, n in runs:
+        if b == prev:
+            continue
+        seq.append(b * int(n))
+        prev = b
+    t = Template("h", "".join(seq), np.ones(len("".join(seq))))
+    codes = t.codes()
+    homo = homopolymer_mask(codes)
+    reads = long_reads([t], 3.0, ONT, np.random.default_rng(17), "o")
+    aligner = mappy.Aligner(seq=t.sequence, preset="map-ont")
+    in_homo = total = 0
+    for s in reads.sequences:
+        hit = next(aligner.map(s.decode()), None)
+        pos = hit.r_st
+        for n, op in hit.cigar:
+            if op == 2:
+                in_homo += int(homo[pos : pos + n].any())
+                total += 1
+            if op in (0, 2):
+                pos += n
+    # deletions hit homopolymers well above their share of the sequence
+    share = homo.mean()
+    assert 0.4 < share < 0.7
+    assert in_homo / total > share + 0.15

@@ -399,3 +399,14 @@ def test_amplicon_across_a_deletion_gives_gap_pcr_product(refdir, tmp_path):
         (1, "chr11", 400), (1, "chr16", 699), (2, "chr11", 400)]
     # 10 x length / 200 pairs per product: 20 + 35 + 20
     assert t["read_pairs"] == 20 + 35 + 20
+
+
+def test_cli_seed_override_and_patient_filter(refdir, tmp_path):
+    spec = _write(tmp_path, "spec.yaml", SMALL_SPEC)
+    out = tmp_path / "o"
+    assert cli_main(["simulate", "--reference", str(refdir), "--spec", str(spec), "--outdir", str(out),
+                     "--patient", "sickle", "--seed", "99"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["sickle.truth.json", "sickle_R1.fastq.gz", "sickle_R2.fastq.gz"]
+    assert json.loads((out / "sickle.truth.json").read_text())["seed"] == 99
+    assert cli_main(["simulate", "--reference", str(refdir), "--spec", str(spec), "--outdir", str(out),
+                     "--patient", "nobody"]) == 1

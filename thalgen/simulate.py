@@ -511,7 +511,7 @@ def build_haplotype(ref: LocusReference, edits: list[Edit], index: int, spec_pat
         mine = sorted((e for e in edits if e.chrom == chrom), key=lambda e: (e.start0, e.end0))
         for a, b in zip(mine, mine[1:]):
             if b.start0 < a.end0 or (a.start0 == b.start0):
-                raise InputError(spec_path, f"haplotype {index}: edits {a.text!r} and {b.text!r} overlap on {chrom}")
+                raise InputError(spec_path, f"haplotype {index}: {_overlap_problem(a, b)}")
         seq_parts: list[str] = []
         origin_parts: list[np.ndarray] = []
         base0 = sl.interval.start0
@@ -535,6 +535,20 @@ def build_haplotype(ref: LocusReference, edits: list[Edit], index: int, spec_pat
         origin_parts.append(np.arange(cursor, sl.interval.end0, dtype=np.int64))
         contigs[chrom] = HaplotypeContig(chrom, "".join(seq_parts), np.concatenate(origin_parts))
     return Haplotype(index, list(edits), contigs)
+
+
+def _overlap_problem(a: Edit, b: Edit) -> str:
+    """Why two edits on one haplotype cannot both be applied, in words a spec author can act on."""
+    small, sv = (a, b) if a.kind == "small" else (b, a)
+    if small.kind == "small" and sv.kind != "small":
+        verb = "deleted" if sv.kind == "deletion" else "duplicated (which copy carries it is ambiguous)"
+        hint = ""
+        if sv.name in ("-a3.7", "-a4.2") and small.chrom == sv.chrom:
+            hint = (f"; on a {sv.name} chromosome that sequence comes from the HBA1 unit, so write the "
+                    f"change at its HBA1 position (+{sv.end0 - sv.start0} bp) or put it on the other haplotype")
+        return (f"{small.text!r} ({small.chrom}:{small.start1}) lies inside the segment {verb} by "
+                f"{sv.text!r} ({sv.chrom}:{sv.start1}-{sv.end1}){hint}")
+    return f"edits {a.text!r} ({a.chrom}:{a.start1}-{a.end1}) and {b.text!r} ({b.chrom}:{b.start1}-{b.end1}) overlap"
 
 
 def _alt_origin(e: Edit) -> np.ndarray:
