@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from thalgen.hgvs import HgvsAnnotation, annotate, genomic_pos1, parse_c
+from thalgen.hgvs import CONSEQUENCES, HgvsAnnotation, annotate, genomic_pos1, parse_c
 from thalgen.genes import transcripts
 from thalgen.locus import Interval, LocusReference, LocusSlice, read_fasta
 
@@ -182,5 +182,6 @@ def test_parse_c_round_trip_for_every_catalog_row(ref):
         assert parse_c(ref, v.gene, v.hgvs_c) == v.key, v.id
         a = annotate(ref, *v.key)
         assert (a.gene, a.transcript, a.hgvs_c) == (v.gene, v.transcript, v.hgvs_c), v.id
+        assert a.consequence in CONSEQUENCES, (v.id, a.consequence)
         if v.hgvs_p.startswith("p.("):
             assert a.hgvs_p == v.hgvs_p, v.id

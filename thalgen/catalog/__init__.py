@@ -9,7 +9,6 @@ VCF record and back (``thalgen.hgvs``). Problems raise ``InputError(<file>, "row
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass
