@@ -202,7 +202,14 @@ def test_bad_edit_names_spec_and_problem(ref, token, problem):
 def test_overlapping_edits_rejected(ref):
     with pytest.raises(InputError) as exc:
         hap(ref, ["chr16:173598:T:C", "-a3.7"])
-    assert "overlap" in exc.value.problem and exc.value.path == "spec.yaml"
+    assert exc.value.path == "spec.yaml"
+    assert exc.value.problem.startswith("haplotype 1: 'chr16:173598:T:C' (chr16:173598) lies inside the segment deleted by '-a3.7'")
+    assert "HBA1 position (+3804 bp)" in exc.value.problem
+    with pytest.raises(InputError) as exc:
+        hap(ref, ["chr11:5226762:CAAAG:C", "chr11:5226764:A:G"])
+    assert exc.value.problem == (
+        "haplotype 1: edits 'chr11:5226762:CAAAG:C' (chr11:5226762-5226766) and "
+        "'chr11:5226764:A:G' (chr11:5226764-5226764) overlap")
 
 
 def test_hgvs_edit_uses_hgvs_module_or_says_it_is_missing(ref):
