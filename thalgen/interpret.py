@@ -110,7 +110,7 @@ ALPHA_STRUCTURES: dict[str, AlphaStructure] = {
     "HS40del60.3": AlphaStructure(("HBA2", "HBA1"), 0, "(αα)HS-40del60.3", silent=True),
 }
 ALPHA_ALIASES = {"aaa anti3.7": "aaa_anti3.7", "aaa anti4.2": "aaa_anti4.2", "--MEDI": "--MED", "--MED I": "--MED",
-                 "--MED II": "--MEDII", "--": "--"}
+                 "--MED II": "--MEDII"}
 #: Short labels for non-deletional variants in genotype strings (αCSα); others are written αTα.
 ALPHA_T_LABELS = (("constant spring", "CS"), ("quong sze", "QS"), ("adana", "Adana"), ("icaria", "Icaria"),
                   ("koya dora", "KD"), ("seal rock", "SR"), ("pakse", "PS"))
