@@ -10,6 +10,17 @@ and panel targets / capture efficiency are a per-base multiplier; sampling fragm
 proportion to the weight gives all of these with one mechanism.
 
 Illumina reads are built as numpy matrices (reads x read length) so ~100k pairs take about a second.
+
+Models (defaults; see the dataclasses):
+- Illumina: insert ~ N(mean, sd) clipped to [read length, contig]; per-cycle mean quality falls
+  from Q37 to Q25 (1.5-power curve) with N(0, 3) noise; each base is substituted with probability
+  10^(-Q/10), so the error rate follows the qualities; N with Q2 at rate 2e-4; a fixed fraction of
+  pairs (``duplicate_rate``) re-use another pair's fragment with independent errors.
+- HiFi: lognormal lengths (median 15 kb, sigma 0.25), per-read error 0.01-0.1 % (>= 99.9 %
+  accurate), 40 % substitutions / 30 % insertions / 30 % deletions, 4x more likely in homopolymers.
+- ONT: lognormal lengths (median 12 kb, sigma 0.5), per-read error 2-5 % (95-98 % accurate),
+  indel-dominated (25 % sub / 30 % ins / 45 % del), 5x more likely inside homopolymers (>= 3),
+  insertions there extend the run. Long reads take a random strand.
 """
 
 from __future__ import annotations

@@ -10,7 +10,19 @@ Homology-mediated alpha rearrangements (-a3.7, -a4.2 and the reciprocal triplica
 fixed coordinates here: the duplicated units are found in the reference sequence itself (a k-mer
 offset scan of the HBA2 region against the HBA1 region; see :func:`homology_boxes`), and the
 crossover is placed inside a stretch where both units are identical, so the product is exactly one
-unit shorter (deletion) or longer (triplication) and joins seamlessly.
+unit shorter (deletion) or longer (triplication) and joins seamlessly. Any crossover inside one
+identical stretch yields the same sequence; the seeded choice only moves the reported breakpoint.
+
+Edit forms, in the order they are tried: ``del:chr16:165401-184701`` / ``dup:chr16:173384-177187``
+(1-based inclusive; a duplication is tandem), VCF ``chr11:5227002:T:A`` (REF checked), the
+homology names above (``-α3.7`` and ASCII/``alpha`` spellings too), HGVS ``HBB:c.20A>T`` via
+``thalgen.hgvs.parse_c``, then catalog ids / common names / aliases / rsids and catalog deletion
+names (``thalgen.catalog``). Two edits on one haplotype must not overlap: a small variant inside a
+segment deleted or duplicated on the same haplotype is refused with an explanation.
+
+Assays: ``wgs``/``wes``/``panel`` sample fragments over ``regions`` (default: the whole slices),
+optionally with ``capture_bias``; ``amplicon`` makes each region one PCR product (gap-PCR across a
+deletion falls out of the haplotype sequence).
 """
 
 from __future__ import annotations
