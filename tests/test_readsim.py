@@ -6,7 +6,6 @@ import gzip
 
 import mappy
 import numpy as np
-import pytest
 
 from thalgen import readsim
 from thalgen.readsim import HIFI, ONT, IlluminaModel, Template, homopolymer_mask, illumina_pairs, long_reads
