@@ -1,0 +1,1 @@
+"""Per-sample report.json and report.html, batch summaries, couple reports."""
