@@ -1,0 +1,44 @@
+# Copy number and junctions: per-sample bin counts, a cohort median per assay (panel of normals),
+# then the per-sample structural call (deletions, duplications, alpha/beta structural genotype).
+
+
+rule cnv_bins:
+    input:
+        bam=f"{OUTDIR}/{{sample}}/{{sample}}.bam",
+        ref=REF_FILES,
+    output:
+        f"{OUTDIR}/{{sample}}/{{sample}}.bins.tsv",
+    log:
+        f"{OUTDIR}/logs/cnv_bins/{{sample}}.log",
+    shell:
+        "thalgen cnv bins --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample} --out {output} > {log} 2>&1"
+
+
+rule cohort_pon:
+    input:
+        lambda wc: [f"{OUTDIR}/{s}/{s}.bins.tsv" for s in samples_of_assay(wc.assay)],
+    output:
+        f"{OUTDIR}/cohort/{{assay}}.pon.tsv",
+    log:
+        f"{OUTDIR}/logs/cohort_pon/{{assay}}.log",
+    shell:
+        "thalgen cnv pon --out {output} {input} > {log} 2>&1"
+
+
+rule cnv_call:
+    input:
+        bam=f"{OUTDIR}/{{sample}}/{{sample}}.bam",
+        bins=f"{OUTDIR}/{{sample}}/{{sample}}.bins.tsv",
+        pon=lambda wc: f"{OUTDIR}/cohort/{SAMPLES[wc.sample].assay}.pon.tsv",
+        ref=REF_FILES,
+    output:
+        json=f"{OUTDIR}/{{sample}}/{{sample}}.cn.json",
+        tsv=f"{OUTDIR}/{{sample}}/{{sample}}.cn.tsv",
+        png=f"{OUTDIR}/{{sample}}/{{sample}}.cn.png",
+    params:
+        assay=lambda wc: SAMPLES[wc.sample].assay,
+    log:
+        f"{OUTDIR}/logs/cnv_call/{{sample}}.log",
+    shell:
+        "thalgen cnv call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample} --bins {input.bins}"
+        " --pon {input.pon} --assay {params.assay} --json {output.json} --tsv {output.tsv} --png {output.png} > {log} 2>&1"

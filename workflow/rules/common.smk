@@ -1,0 +1,56 @@
+# Config and sample-sheet loading (validated), input functions and the list of final outputs.
+
+import os
+from shlex import quote as shlex_quote
+from pathlib import Path
+
+from snakemake.utils import validate
+
+from thalgen.errors import InputError
+from thalgen.samplesheet import couples, load_sample_sheet
+
+
+validate(config, schema="../schemas/config.schema.yaml")
+
+OUTDIR = config["outdir"].rstrip("/")
+THREADS = int(config.get("threads", 2))
+MIN_DEPTH = int(config.get("min_depth", 15))
+
+try:
+    SAMPLES = {row.sample: row for row in load_sample_sheet(config["samples"])}
+except InputError as exc:
+    raise WorkflowError(f"thalgen: error: {exc.path}: {exc.problem}")
+
+for _row in SAMPLES.values():
+    validate({k: v for k, v in _row.__dict__.items() if v != ""}, schema="../schemas/samples.schema.yaml")
+
+COUPLES = couples(list(SAMPLES.values()))
+ASSAYS = sorted({row.assay for row in SAMPLES.values()})
+
+
+def sample_dir(sample):
+    return f"{OUTDIR}/{sample}"
+
+
+def fastq_inputs(wildcards):
+    row = SAMPLES[wildcards.sample]
+    return [p for p in (row.fq1, row.fq2) if p]
+
+
+def samples_of_assay(assay):
+    return sorted(s for s, row in SAMPLES.items() if row.assay == assay)
+
+
+def all_outputs():
+    outs = []
+    for s in SAMPLES:
+        d = sample_dir(s)
+        outs += [
+            f"{d}/{s}.bam", f"{d}/{s}.bam.bai", f"{d}/{s}.vcf.gz", f"{d}/{s}.vcf.gz.tbi",
+            f"{d}/{s}.cn.tsv", f"{d}/{s}.cn.png",
+            f"{d}/{s}.report.json", f"{d}/{s}.report.html",
+        ]
+    outs += [f"{OUTDIR}/couples/{a}__{b}.report.json" for a, b in COUPLES]
+    outs += [f"{OUTDIR}/couples/{a}__{b}.report.html" for a, b in COUPLES]
+    outs += [f"{OUTDIR}/summary.tsv", f"{OUTDIR}/summary.html"]
+    return outs
