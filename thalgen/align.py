@@ -6,6 +6,10 @@ hg38). Reads are streamed in batches to worker processes (mappy holds the GIL wh
 threads would not help); each worker writes a sorted chunk and the chunks are merged, so memory stays
 bounded by the batch size, not the read count. Soft clips and supplementary alignments are kept:
 the junction caller reads deletion breakpoints from them.
+
+Every route (FASTQ, or reads taken back out of a lab BAM/CRAM by ``thalgen.bamimport``) goes through
+``align_reads``, which ends with duplicate marking (``thalgen.markdup``) before indexing, so paralog
+placement and duplicates are decided the same way for every input.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from thalgen.errors import InputError
 from thalgen.fastq import Read, read_fastq, read_pairs
 from thalgen.fileio import atomic_path
 from thalgen.locus import GRCH38_CONTIG_LENGTHS, LocusReference
+from thalgen.markdup import MODES as MARKDUP_MODES
+from thalgen.markdup import mark_duplicates
 
 PRESETS = {"illumina": "sr", "hifi": "map-hifi", "ont": "map-ont"}
 PLATFORM_TAG = {"illumina": "ILLUMINA", "hifi": "PACBIO", "ont": "ONT"}
@@ -48,6 +54,13 @@ class AlignStats:
     supplementary: int = 0
     preset: str = ""
     mappy_version: str = getattr(mappy, "__version__", "unknown")
+    #: duplicate marking (thalgen.markdup) over primary mapped reads of the locus BAM
+    duplicates: int = 0
+    duplicate_fraction: float = 0.0
+    umi_aware: bool = False
+    markdup_mode: str = ""
+    #: where the reads came from when they were taken out of a BAM/CRAM (thalgen.bamimport.ImportStats)
+    source: dict = field(default_factory=dict)
 
     def add(self, other: "AlignStats") -> None:
         for name in ("reads_in", "pairs_in", "reads_mapped", "reads_unmapped_dropped", "supplementary"):
@@ -124,6 +137,8 @@ def _segment_records(read: Read, hits: list, sample: str, paired_flags: int) -> 
         a.cigartuples = cigar
         a.set_tag("NM", h.NM)
         a.set_tag("RG", sample)
+        if getattr(read, "umi", ""):
+            a.set_tag("RX", read.umi)
         records.append(a)
         parts.append(f"{h.ctg},{offsets[h.ctg] + h.r_st + 1},{'-' if reverse else '+'},{_cigar_string(cigar)},{h.mapq},{h.NM}")
     if len(records) > 1:
@@ -140,6 +155,8 @@ def _unmapped_record(read: Read, flags: int) -> pysam.AlignedSegment:
     a.flag = flags | 4
     a.reference_id = -1
     a.reference_start = -1
+    if getattr(read, "umi", ""):
+        a.set_tag("RX", read.umi)
     return a
 
 
@@ -256,18 +273,40 @@ def align(
     platform: str = "illumina",
     threads: int = 1,
     batch_size: int = 20000,
+    markdup: str = "position",
 ) -> AlignStats:
     """Align FASTQ(s) to the locus reference; write ``out_bam`` (+ .bai) sorted and indexed, atomically."""
-    if platform not in PRESETS:
-        raise InputError(platform, f"unknown platform (use one of {', '.join(PRESETS)})")
     if fq2 is not None and platform != "illumina":
         raise InputError(fq2, f"paired FASTQ given for platform {platform}; long reads are single-end")
+    reads: Iterable[tuple] = read_pairs(fq1, fq2) if fq2 is not None else ((r,) for r in read_fastq(fq1))
+    return align_reads(ref, reads, sample, out_bam, platform, threads, batch_size, markdup)
+
+
+def align_reads(
+    ref: LocusReference,
+    reads: Iterable[tuple[Read, Read] | tuple[Read]],
+    sample: str,
+    out_bam: str | Path,
+    platform: str = "illumina",
+    threads: int = 1,
+    batch_size: int = 20000,
+    markdup: str = "position",
+    command: str = "",
+) -> AlignStats:
+    """Align (R1, R2) pairs and (read,) singles; write ``out_bam`` (+ .bai) sorted, duplicate-marked, indexed.
+
+    ``markdup``: ``position`` (UMI-aware when every read has a UMI), ``umi-only`` (amplicons: only with
+    UMIs) or ``off``. An empty ``reads`` gives a valid empty BAM: downstream reports "not callable".
+    """
+    if platform not in PRESETS:
+        raise InputError(platform, f"unknown platform (use one of {', '.join(PRESETS)})")
+    if markdup not in MARKDUP_MODES:
+        raise InputError(markdup, f"unknown duplicate-marking mode (use one of {', '.join(MARKDUP_MODES)})")
     preset = PRESETS[platform]
     out_bam = Path(out_bam)
     fasta = str(ref.fasta_path)
     offsets = {c: s.interval.start0 for c, s in ref.slices.items()}
-    header = bam_header(sample, platform, preset, f"thalgen align --platform {platform} (mappy -x {preset})")
-    reads: Iterable[tuple] = read_pairs(fq1, fq2) if fq2 is not None else ((r,) for r in read_fastq(fq1))
+    header = bam_header(sample, platform, preset, command or f"thalgen align --platform {platform} (mappy -x {preset})")
     stats = AlignStats(preset=preset)
     with tempfile.TemporaryDirectory(prefix=".thalgen-align-", dir=out_bam.parent if out_bam.parent.exists() else None) as tmpdir:
         jobs = ((batch, os.path.join(tmpdir, f"chunk{i:06d}.bam"), sample) for i, batch in enumerate(_batches(reads, batch_size)))
@@ -279,7 +318,14 @@ def align(
                 chunks.append(chunk_path)
                 stats.add(AlignStats(**chunk_stats))
         with atomic_path(out_bam, suffix=".bam") as tmp_bam:
-            _merge_sorted(chunks, str(tmp_bam), threads, tmpdir)
+            if chunks:
+                _merge_sorted(chunks, str(tmp_bam), threads, tmpdir)
+            else:
+                with pysam.AlignmentFile(str(tmp_bam), "wb", header=header):
+                    pass
+            dup = mark_duplicates(tmp_bam, markdup)
+            stats.duplicates, stats.duplicate_fraction = dup.duplicates, dup.fraction
+            stats.umi_aware, stats.markdup_mode = dup.umi_used, dup.mode
             pysam.index(str(tmp_bam), str(tmp_bam) + ".bai")
             os.replace(str(tmp_bam) + ".bai", str(out_bam) + ".bai")
     return stats
