@@ -31,15 +31,31 @@ UPSTREAM_BP = 300
 DOWNSTREAM_BP = 300
 
 
+#: Per-platform indel error model: base rate per read, growth with repeat length, cap. ONT reads slip in
+#: homopolymers often enough that a 1-bp indel there is common noise; without this a frameshift would be
+#: called from errors. HiFi is accurate but still slips in long homopolymers.
+INDEL_ERROR_MODELS: dict[str, tuple[float, float, float]] = {
+    "illumina": (0.005, 1.0, 0.05),
+    "hifi": (0.005, 2.0, 0.15),
+    "ont": (0.03, 3.0, 0.40),
+}
+
+
+def indel_error_rate(platform: str, repeat_copies: int) -> float:
+    """Chance that one read shows (or hides) an indel of this unit by error, given the repeat length."""
+    base, scale, cap = INDEL_ERROR_MODELS[platform]
+    return min(cap, base * (1 + scale * max(0, repeat_copies - 2) ** 1.5))
+
+
 @dataclass
 class CallSettings:
+    platform: str = "illumina"
     min_depth: int = 15  # usable depth below which a position is not callable
     min_alt_reads: int = 3
     min_alt_fraction: float = 0.08  # 1 copy in 6 still passes (triplication beside trisomy-like states)
     min_qual: float = 20.0
     snv_prior: float = 1e-3
     indel_prior: float = 2e-4
-    indel_error: float = 0.005
     pileup: PileupSettings = field(default_factory=PileupSettings)
 
 
@@ -195,7 +211,7 @@ def call_region(
         n = copies_at(pile.chrom, anchor0 + 1)
         if n <= 0:
             continue
-        err = min(0.05, settings.indel_error * (1 + max(0, repeat_copies - 3) ** 1.5))
+        err = indel_error_rate(settings.platform, repeat_copies)
         ll = _count_loglik(ref_reads, ev.reads, n, err)
         k, qual, gq = _posterior(ll, settings.indel_prior)
         if k == 0 or qual < settings.min_qual:
@@ -226,19 +242,25 @@ class CopyNumberLookup:
         return self.default
 
 
-def low_depth_intervals(pile: RegionPileup, min_depth: int) -> list[tuple[int, int, int, int]]:
-    """Runs of positions with usable depth < min_depth: (start0, end0, min depth, low-MAPQ reads max)."""
+def low_depth_intervals(pile: RegionPileup, min_depth: int, merge_gap: int = 25) -> list[tuple[int, int, int, int]]:
+    """Runs of positions with usable depth < min_depth, runs closer than ``merge_gap`` bp merged:
+    (start0, end0, min depth, max low-MAPQ reads). Merging keeps a patchy region one line in the report."""
     depth = pile.depth
     low = depth < min_depth
-    out = []
     if not low.any():
-        return out
+        return []
     edges = np.diff(np.concatenate(([0], low.astype(np.int8), [0])))
-    starts = np.nonzero(edges == 1)[0]
-    ends = np.nonzero(edges == -1)[0]
-    for s, e in zip(starts, ends):
-        out.append((pile.start0 + int(s), pile.start0 + int(e), int(depth[s:e].min()), int(pile.low_mapq_depth[s:e].max())))
-    return out
+    runs = list(zip(np.nonzero(edges == 1)[0].tolist(), np.nonzero(edges == -1)[0].tolist()))
+    merged = [list(runs[0])]
+    for s, e in runs[1:]:
+        if s - merged[-1][1] <= merge_gap:
+            merged[-1][1] = e
+        else:
+            merged.append([s, e])
+    return [
+        (pile.start0 + s, pile.start0 + e, int(depth[s:e].min()), int(pile.low_mapq_depth[s:e].max()))
+        for s, e in merged
+    ]
 
 
 def _describe_low(min_dp: int, low_mapq_max: int, min_depth: int) -> str:

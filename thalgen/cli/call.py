@@ -22,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vcf", required=True, help="output .vcf.gz (bgzipped, tabix-indexed)")
     parser.add_argument("--json", required=True, help="output calls JSON (variants, not callable, depth per gene)")
     parser.add_argument("--copy-number", help="copy-number JSON from `thalgen cnv` (segments with copies)")
+    parser.add_argument("--platform", default="illumina", choices=["illumina", "hifi", "ont"], help="read technology (sets the indel error model)")
     parser.add_argument("--min-depth", type=int, default=CallSettings.min_depth, help="usable depth below which a position is not callable")
 
 
@@ -41,12 +42,12 @@ def main(args: argparse.Namespace) -> int:
     require_readable(args.bam)
     ref = LocusReference.load(args.reference)
     copies = load_copy_segments(args.copy_number) if args.copy_number else None
-    settings = CallSettings(min_depth=args.min_depth)
+    settings = CallSettings(platform=args.platform, min_depth=args.min_depth)
     result = call_sample(args.bam, ref, settings, copies)
     write_vcf(args.vcf, args.sample, ref, result.variants, command=f"thalgen call --sample {args.sample}")
     payload = {
         "sample": args.sample,
-        "settings": {"min_depth": settings.min_depth, "min_mapq": settings.pileup.min_mapq, "min_baseq": settings.pileup.min_baseq,
+        "settings": {"platform": settings.platform, "min_depth": settings.min_depth, "min_mapq": settings.pileup.min_mapq, "min_baseq": settings.pileup.min_baseq,
                      "min_qual": settings.min_qual},
         "regions": [str(r) for r in result.regions],
         "variants": [v.to_json() for v in result.variants],

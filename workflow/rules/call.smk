@@ -10,8 +10,10 @@ rule call_small_variants:
         vcf=f"{OUTDIR}/{{sample}}/{{sample}}.vcf.gz",
         tbi=f"{OUTDIR}/{{sample}}/{{sample}}.vcf.gz.tbi",
         json=f"{OUTDIR}/{{sample}}/{{sample}}.calls.json",
+    params:
+        platform=lambda wc: SAMPLES[wc.sample].platform,
     log:
         f"{OUTDIR}/logs/call/{{sample}}.log",
     shell:
         "thalgen call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample} --copy-number {input.cn}"
-        " --min-depth {MIN_DEPTH} --vcf {output.vcf} --json {output.json} > {log} 2>&1"
+        " --platform {params.platform} --min-depth {MIN_DEPTH} --vcf {output.vcf} --json {output.json} > {log} 2>&1"
