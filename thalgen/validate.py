@@ -322,11 +322,9 @@ def _catalog_deletions() -> tuple[Any, ...]:
 
 
 def structure_assessed(report: dict[str, Any], cluster: str) -> bool:
-    """Whether the copy-number step looked at this cluster's structure and the result stands."""
+    """Whether the copy-number step assessed this cluster's structure (small-variant gaps do not matter here)."""
     sa = (report.get("structural_assessment") or {}).get(cluster)
-    if not sa or (isinstance(sa, dict) and sa.get("assessable") is False):
-        return False
-    return (report.get(cluster) or {}).get("status") not in NOT_ASSESSABLE
+    return bool(sa) and not (isinstance(sa, dict) and sa.get("assessable") is False)
 
 
 def compare_deletions(truth: dict[str, Any], report: dict[str, Any]) -> list[Check]:
