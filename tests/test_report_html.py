@@ -176,3 +176,22 @@ def test_report_cli_refuses_non_png_plot(tmp_path, capsys):
     assert rc == 1
     assert capsys.readouterr().err == f"thalgen: error: {bad}: not a PNG image\n"
     assert not (tmp_path / "S.report.json").exists()
+
+
+def test_catalog_deletion_gaps_are_amber_not_red(tmp_path):
+    """The CN caller lists catalog deletions it cannot see (dicts or bare names): a limitation, not a failed sample."""
+    report = F.normal_report(tmp_path)
+    report["structural_assessment"]["not_assessable"] = [
+        {"what": "HS40del79.7", "reason": "chr16:46622-126319 lies outside the locus reference"}]
+    report["structural_assessment"]["incompletely_assessed"] = ["HPFH-1"]
+    validate_report(report)
+    html = render_report(report)
+    assert "NOT ASSESSABLE" not in html
+    assert ("<li><b>2 catalog deletion(s) not fully assessable</b>: HS40del79.7, HPFH-1 — see Evidence</li>") in html
+    assert ("<tr><td>HS-40 del (79.7 kb)</td><td>not assessable</td><td>chr16:46622-126319 lies outside the locus "
+            "reference</td></tr>") in html
+    assert "<tr><td>HPFH-1 (Black)</td><td>incompletely assessed</td><td>incompletely assessed</td></tr>" in html
+    report["structural_assessment"]["not_assessable"].append({"what": "alpha cluster", "reason": "depth too noisy"})
+    html = render_report(report)
+    assert "⚠ NOT ASSESSABLE — THIS RESULT IS INCOMPLETE" in html
+    assert "<li><b>alpha cluster not assessable</b>: depth too noisy</li>" in html

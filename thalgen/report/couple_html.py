@@ -45,7 +45,7 @@ def partner_views(couple: dict[str, Any], a: dict[str, Any], b: dict[str, Any]) 
     views = []
     for report in (a, b):
         views.append({"r": report, "status": status_view(report),
-                      "flags": [f for f in assessment_flags(report) if f["level"] == "na"]})
+                      "flags": [f for f in assessment_flags(report) if f["level"] in ("na", "qcfail")]})
     return views
 
 

@@ -223,8 +223,35 @@ def finding_names(report: dict[str, Any]) -> list[str]:
 
 
 # --------------------------------------------------------------------------------- assessment flags
+def _gap(item: Any) -> tuple[str, str]:
+    """(what, reason) of a structural_assessment item, which is {what, reason} or just a name."""
+    if isinstance(item, dict):
+        return str(item.get("what") or "copy number"), str(item.get("reason") or "")
+    return str(item), ""
+
+
+def structural_gaps(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The copy-number caller's gaps; ``catalog`` marks items naming one catalog deletion.
+
+    A named catalog deletion the assay cannot see (breakpoints outside the reference, or unknown) is a
+    limitation of every sample run this way, shown in amber with its reason; anything else (copy number
+    not run, a cluster not assessable) means this sample's result is incomplete and is shown in red.
+    """
+    _, _, by_name = _catalog_index()
+    sa = report.get("structural_assessment") or {}
+    out = []
+    for level, key, default in (("na", "not_assessable", "not assessable"),
+                                ("partial", "incompletely_assessed", "incompletely assessed")):
+        for item in sa.get(key) or []:
+            what, reason = _gap(item)
+            row = by_name.get(what)
+            out.append({"level": level, "what": what, "reason": reason or default, "catalog": row is not None,
+                        "display": row.display_name if row is not None else what})
+    return out
+
+
 def assessment_flags(report: dict[str, Any]) -> list[dict[str, str]]:
-    """What could not be (fully) assessed, worst first: level "na" (not assessable) or "partial"."""
+    """What could not be (fully) assessed: level "na" (not assessable), "qcfail" or "partial"."""
     flags: list[dict[str, str]] = []
     for part, label in (("alpha", "α-globin genotype"), ("beta", "β-globin genotype")):
         if report[part]["status"] == "not_assessable":
@@ -232,14 +259,17 @@ def assessment_flags(report: dict[str, Any]) -> list[dict[str, str]]:
                           "why": report[part].get("reason") or "no reason recorded"})
     qc = report.get("qc") or {}
     if qc.get("status") == "fail":
-        flags.append({"level": "na", "what": "sample QC failed", "why": "; ".join(qc.get("reasons") or [])})
-    sa = report.get("structural_assessment") or {}
-    for item in sa.get("not_assessable") or []:
-        flags.append({"level": "na", "what": f"{item.get('what', 'copy number')} not assessable",
-                      "why": item.get("reason", "")})
-    for item in sa.get("incompletely_assessed") or []:
-        flags.append({"level": "partial", "what": f"{item.get('what', 'copy number')} incompletely assessed",
-                      "why": item.get("reason", "")})
+        flags.append({"level": "qcfail", "what": "sample QC failed", "why": "; ".join(qc.get("reasons") or [])})
+    gaps = structural_gaps(report)
+    for g in gaps:
+        if not g["catalog"] and g["level"] == "na":
+            flags.append({"level": "na", "what": f"{g['what']} not assessable", "why": g["reason"]})
+        elif not g["catalog"]:
+            flags.append({"level": "partial", "what": f"{g['what']} incompletely assessed", "why": g["reason"]})
+    named = [g["what"] for g in gaps if g["catalog"]]
+    if named:
+        flags.append({"level": "partial", "what": f"{len(named)} catalog deletion(s) not fully assessable",
+                      "why": ", ".join(named) + " — see Evidence"})
     nc = report.get("not_callable") or []
     if nc:
         genes = sorted({n.get("gene") or n.get("chrom") for n in nc})
@@ -308,6 +338,7 @@ def render_report(report: dict[str, Any], cn_png: bytes | None = None) -> str:
         r=report,
         status=status_view(report),
         flags=assessment_flags(report),
+        gaps=structural_gaps(report),
         rows=findings(report),
         interp=interpretation_view(report),
         cn_img=png_data_uri(cn_png) if cn_png else "",

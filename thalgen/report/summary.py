@@ -112,7 +112,7 @@ def row_from_report(report: dict[str, Any], html_link: str) -> SummaryRow:
         beta_genotype=report["beta"]["genotype"],
         beta_status=report["beta"]["status"],
         findings=finding_names(report),
-        not_assessable=[f"{f['what']}" + (f" ({f['why']})" if f["why"] else "") for f in flags if f["level"] == "na"],
+        not_assessable=[f"{f['what']}" + (f" ({f['why']})" if f["why"] else "") for f in flags if f["level"] in ("na", "qcfail")],
         conclusion=report["interpretation"]["summary"],
         report=html_link,
         run=report.get("run", ""),
