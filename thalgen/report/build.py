@@ -52,22 +52,34 @@ def _load_cn(path: str | Path | None) -> tuple[ClusterGenotype | None, ClusterGe
 
 
 def qc_status(calls: dict[str, Any], cn: dict[str, Any], min_depth: int) -> dict[str, Any]:
-    """pass / warn / fail with the reasons a bioinformatician reads first."""
+    """pass / warn / fail with the reasons a bioinformatician reads first.
+
+    Depth is judged per copy: a gene the copy-number step found on one chromosome (--SEA/-a3.7) is
+    expected at half depth, and a gene deleted on both (--SEA/--SEA) is explained, not a QC failure.
+    Catalog deletions the locus reference cannot see are limitations of the assay, listed in the report,
+    not QC problems of this sample; a whole cluster that is not assessable is.
+    """
     reasons: list[str] = []
     status = "pass"
     depth = calls.get("depth_by_gene", {})
+    copy_number = (cn or {}).get("copy_number", {})
     for gene, d in sorted(depth.items()):
-        if d["mean_depth"] < min_depth:
+        copies = (copy_number.get(gene) or {}).get("copies")
+        if copies == 0:
+            continue  # deleted on both chromosomes: zero depth is the finding
+        per_two_copies = d["mean_depth"] * 2 / copies if copies else d["mean_depth"]
+        if per_two_copies < min_depth:
             status = "fail"
             reasons.append(f"{gene}: mean usable depth {d['mean_depth']}x is below {min_depth}x")
-        elif d["min_depth"] < min_depth:
+        elif d["min_depth"] < min_depth and not copies:
             if status == "pass":
                 status = "warn"
             reasons.append(f"{gene}: parts below {min_depth}x (min {d['min_depth']}x); see not callable")
-    for item in cn.get("not_assessable", []) if cn else []:
-        if status == "pass":
-            status = "warn"
-        reasons.append(f"{item.get('what', 'copy number')}: {item.get('reason', 'not assessable')}")
+    for item in (cn or {}).get("not_assessable", []):
+        if str(item.get("what", "")).endswith("cluster"):
+            if status == "pass":
+                status = "warn"
+            reasons.append(f"{item['what']}: {item.get('reason', 'not assessable')}")
     return {"status": status, "reasons": reasons, "depth": depth, "min_depth": min_depth}
 
 
