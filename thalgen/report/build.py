@@ -67,11 +67,11 @@ def qc_status(calls: dict[str, Any], cn: dict[str, Any], min_depth: int) -> dict
         copies = (copy_number.get(gene) or {}).get("copies")
         if copies == 0:
             continue  # deleted on both chromosomes: zero depth is the finding
-        per_two_copies = d["mean_depth"] * 2 / copies if copies else d["mean_depth"]
-        if per_two_copies < min_depth:
+        scale = 2 / copies if copies else 1.0
+        if d["mean_depth"] * scale < min_depth:
             status = "fail"
             reasons.append(f"{gene}: mean usable depth {d['mean_depth']}x is below {min_depth}x")
-        elif d["min_depth"] < min_depth and not copies:
+        elif d["min_depth"] * scale < min_depth:
             if status == "pass":
                 status = "warn"
             reasons.append(f"{gene}: parts below {min_depth}x (min {d['min_depth']}x); see not callable")
