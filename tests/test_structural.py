@@ -151,3 +151,33 @@ def test_panel_half_efficiency_region_no_false_deletion(locus_ref, sim_dir):
     doc = call_sample_cn(locus_ref, bams["ptest"], "ptest", assay="panel").document
     assert (doc["alpha"]["assessable"], doc["beta"]["assessable"]) == (False, False)
     assert "panel of normals" in doc["alpha"]["reason"]
+
+
+PANEL_500 = [
+    ("q_normal", [], [], ("aa", "aa"), ("B", "B")),
+    ("q_a37het", ["-a3.7"], [], ("-a3.7", "aa"), ("B", "B")),
+    ("q_a37hom", ["-a3.7"], ["-a3.7"], ("-a3.7", "-a3.7"), ("B", "B")),
+    ("q_a42het", ["-a4.2"], [], ("-a4.2", "aa"), ("B", "B")),
+    ("q_anti37", ["anti-3.7"], [], ("aaa_anti3.7", "aa"), ("B", "B")),
+    ("q_seahet", ["--SEA"], [], ("--SEA", "aa"), ("B", "B")),
+    ("q_sea_a37", ["--SEA"], ["-a3.7"], ("--SEA", "-a3.7"), ("B", "B")),
+    ("q_seahom", ["--SEA"], ["--SEA"], ("--SEA", "--SEA"), ("B", "B")),
+    ("q_medhet", ["--MED"], [], ("--MED", "aa"), ("B", "B")),
+    ("q_filhet", ["--FIL"], [], ("--FIL", "aa"), ("B", "B")),
+    ("q_thaihet", ["--THAI"], [], ("--THAI", "aa"), ("B", "B")),
+    ("q_a205het", ["-(a)20.5"], [], ("-(a)20.5", "aa"), ("B", "B")),
+    ("q_del619_hbs", ["619del"], [HBS], ("aa", "aa"), ("619del", "B")),
+]
+
+
+@pytest.fixture(scope="session")
+def panel500_pon(locus_ref, sim_dir):
+    bams = _panel_batch(locus_ref, sim_dir, 500, True, [(f"qn{i}", [], []) for i in range(3)])
+    return build_pon([count_bins(locus_ref, b, pid) for pid, b in bams.items()])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pid,h1,h2,alpha,beta", PANEL_500)
+def test_panel_500x_exact_genotypes(locus_ref, sim_dir, panel500_pon, pid, h1, h2, alpha, beta):
+    bam = _panel_batch(locus_ref, sim_dir, 500, True, [(pid, h1, h2)])[pid]
+    check(call_sample_cn(locus_ref, bam, pid, pon=panel500_pon, assay="panel").document, alpha, beta)

@@ -15,7 +15,7 @@ Three kinds of read evidence are gathered from the BAM and merged per fragment (
 Both sides must map with MAPQ >= ``MIN_MAPQ``: paralogous sequence (HBA2/HBA1, HBG2/HBG1) cannot
 anchor a junction. The homology-mediated -a3.7/-a4.2 and their triplications join inside identical
 sequence and leave no junction at all; they are recognised from depth at the paralog-specific
-positions instead (:func:`paralog_sites`, used by ``structural.py`` and the report).
+positions instead (the folded/unique bins of ``copynumber.py``; :func:`paralog_sites` lists those positions).
 """
 
 from __future__ import annotations
@@ -354,32 +354,4 @@ def paralog_sites(ref: LocusReference, chrom: str, start0: int, end0: int, offse
         b = ref.fetch0(chrom, p + offset, p + offset + 1)
         if a != b and "N" not in (a, b):
             out.append(ParalogSite(p, p + offset, a, b))
-    return out
-
-
-def paralog_depths(bam_path: str | Path, chrom: str, sites: list[ParalogSite], min_baseq: int = 13) -> np.ndarray:
-    """Reads showing each copy's base, per site: array (n_sites, 2) = [left-copy base, right-copy base].
-
-    Counted over reads aligned at either copy, so a hybrid shows up as a change along the box in the
-    fraction of left-copy bases (the gene-specific copy number Paraphase/DRAGEN read at these sites).
-    """
-    out = np.zeros((len(sites), 2), dtype=np.int64)
-    if not sites:
-        return out
-    with pysam.AlignmentFile(str(bam_path)) as bam:
-        for i, s in enumerate(sites):
-            for pos, own, other, col_own in ((s.pos0, s.base, s.partner_base, 0), (s.partner0, s.partner_base, s.base, 1)):
-                for col in bam.pileup(chrom, pos, pos + 1, truncate=True, min_base_quality=min_baseq,
-                                      stepper="nofilter", ignore_orphans=False):
-                    for pr in col.pileups:
-                        if pr.is_del or pr.is_refskip or pr.query_position is None:
-                            continue
-                        aln = pr.alignment
-                        if aln.is_secondary or aln.is_supplementary or aln.is_duplicate:
-                            continue
-                        b = aln.query_sequence[pr.query_position]
-                        if b == own:
-                            out[i, col_own] += 1
-                        elif b == other:
-                            out[i, 1 - col_own] += 1
     return out
