@@ -278,3 +278,43 @@ def test_not_a_bam_is_refused(locus_ref, tmp_path):
     bad.write_text("not a bam\n")
     with pytest.raises(InputError, match="not a readable BAM or CRAM"):
         extract_reads(bad, locus_ref)
+
+
+def test_truncated_or_corrupt_bam_fails_cleanly(patient, locus_ref_dir, tmp_path, capsys):
+    data = patient["lab"].read_bytes()
+    cut = tmp_path / "cut.bam"
+    cut.write_bytes(data[: len(data) // 2])
+    corrupt = tmp_path / "corrupt.bam"  # header and EOF block intact, the middle overwritten
+    mid = len(data) // 3
+    corrupt.write_bytes(data[:mid] + bytes(range(256)) * 200 + data[mid + 51200 :])
+    expected = {cut: "BAM is truncated (no BGZF end-of-file marker): copy or re-create it", corrupt: "reading failed"}
+    for bad, message in expected.items():
+        shutil.copyfile(str(patient["lab"]) + ".bai", str(bad) + ".bai")
+        outdir = tmp_path / f"out_{bad.stem}"
+        outdir.mkdir()
+        out = outdir / "o.bam"
+        assert cli(["align", "--reference", str(locus_ref_dir), "--bam", str(bad), "--sample", "s", "--out", str(out)]) == 1
+        assert capsys.readouterr().err.startswith(f"thalgen: error: {bad}: {message}")
+        assert not out.exists() and list(outdir.iterdir()) == []
+
+
+def test_bam_without_locus_reads_gives_an_empty_bam(locus_ref, locus_ref_dir, tmp_path):
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"},
+              "SQ": [{"SN": "chr1", "LN": OTHER_CONTIGS["chr1"]}, {"SN": "chr11", "LN": GRCH38_CONTIG_LENGTHS["chr11"]},
+                     {"SN": "chr16", "LN": GRCH38_CONTIG_LENGTHS["chr16"]}]}
+    src = tmp_path / "chr1only.bam"
+    with pysam.AlignmentFile(str(src), "wb", header=header) as fh:
+        a = pysam.AlignedSegment(fh.header)
+        a.query_name, a.flag, a.reference_id, a.reference_start = "x", 0, 0, 5000
+        a.query_sequence, a.cigartuples = "ACGT" * 25, [(0, 100)]
+        a.query_qualities = pysam.qualitystring_to_array("I" * 100)
+        fh.write(a)
+    pysam.index(str(src))
+    out, js = tmp_path / "e.bam", tmp_path / "e.json"
+    assert cli(["align", "--reference", str(locus_ref_dir), "--bam", str(src), "--sample", "e", "--out", str(out), "--stats", str(js)]) == 0
+    with pysam.AlignmentFile(str(out)) as bam:
+        assert bam.check_index() and bam.mapped == 0 and sum(1 for _ in bam.fetch(until_eof=True)) == 0
+    import json
+
+    payload = json.loads(js.read_text())
+    assert (payload["reads_in"], payload["duplicates"], payload["source"]["records_in_loci"]) == (0, 0, 0)

@@ -14,6 +14,7 @@ placement and duplicates are decided the same way for every input.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import json
@@ -309,14 +310,25 @@ def align_reads(
     header = bam_header(sample, platform, preset, command or f"thalgen align --platform {platform} (mappy -x {preset})")
     stats = AlignStats(preset=preset)
     with tempfile.TemporaryDirectory(prefix=".thalgen-align-", dir=out_bam.parent if out_bam.parent.exists() else None) as tmpdir:
-        jobs = ((batch, os.path.join(tmpdir, f"chunk{i:06d}.bam"), sample) for i, batch in enumerate(_batches(reads, batch_size)))
         chunks: list[str] = []
         n_workers = max(1, threads)
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(n_workers, initializer=_init_worker, initargs=(fasta, offsets, preset, header)) as pool:
-            for chunk_path, chunk_stats in pool.imap(_align_batch, jobs):
+            # reads are pulled in this thread (a bad input file raises here, not inside the pool) and at
+            # most 2 batches per worker are in flight, so memory stays bounded by the batch size
+            in_flight: collections.deque = collections.deque()
+
+            def collect() -> None:
+                chunk_path, chunk_stats = in_flight.popleft().get()
                 chunks.append(chunk_path)
                 stats.add(AlignStats(**chunk_stats))
+
+            for i, batch in enumerate(_batches(reads, batch_size)):
+                in_flight.append(pool.apply_async(_align_batch, ((batch, os.path.join(tmpdir, f"chunk{i:06d}.bam"), sample),)))
+                while len(in_flight) > 2 * n_workers:
+                    collect()
+            while in_flight:
+                collect()
         with atomic_path(out_bam, suffix=".bam") as tmp_bam:
             if chunks:
                 _merge_sorted(chunks, str(tmp_bam), threads, tmpdir)

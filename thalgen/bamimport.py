@@ -32,6 +32,7 @@ Decisions:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -147,6 +148,8 @@ def _open(path: Path, genome_fasta: str | Path | None) -> tuple[pysam.AlignmentF
     try:
         return pysam.AlignmentFile(str(path), "rb"), "BAM"
     except (OSError, ValueError) as exc:
+        if "EOF marker" in str(exc):
+            raise InputError(path, "BAM is truncated (no BGZF end-of-file marker): copy or re-create it") from None
         raise InputError(path, f"not a readable BAM or CRAM ({exc})") from None
 
 
@@ -326,4 +329,5 @@ def _iterate(
     except (OSError, ValueError) as exc:
         raise InputError(path, f"reading failed ({exc})") from None
     finally:
-        aln.close()
+        with contextlib.suppress(OSError):  # closing a handle that hit a read error fails again
+            aln.close()
