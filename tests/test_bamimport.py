@@ -318,3 +318,25 @@ def test_bam_without_locus_reads_gives_an_empty_bam(locus_ref, locus_ref_dir, tm
 
     payload = json.loads(js.read_text())
     assert (payload["reads_in"], payload["duplicates"], payload["source"]["records_in_loci"]) == (0, 0, 0)
+
+
+def test_rx_umis_are_carried_through_realignment(patient, locus_ref_dir, tmp_path):
+    """Every template gets its own RX UMI: the simulated PCR duplicates (other names) are then not duplicates."""
+    tagged = tmp_path / "rx.bam"
+    with pysam.AlignmentFile(str(patient["lab"])) as src, pysam.AlignmentFile(str(tagged), "wb", header=src.header) as out:
+        umis: dict[str, str] = {}
+        for r in src.fetch(until_eof=True):
+            n = umis.setdefault(r.query_name, len(umis))
+            r.set_tag("RX", "".join("ACGT"[(n >> (2 * k)) & 3] for k in range(10)))
+            out.write(r)
+    pysam.index(str(tagged))
+    out, js = tmp_path / "u.bam", tmp_path / "u.json"
+    assert cli(["align", "--reference", str(locus_ref_dir), "--bam", str(tagged), "--sample", "u", "--out", str(out), "--stats", str(js)]) == 0
+    import json
+
+    payload = json.loads(js.read_text())
+    assert (payload["umi_aware"], payload["duplicates"]) == (True, 0)
+    with pysam.AlignmentFile(str(out)) as bam:
+        got = {r.query_name: r.get_tag("RX") for r in bam.fetch(until_eof=True)}
+    expected = {n: "".join("ACGT"[(i >> (2 * k)) & 3] for k in range(10)) for n, i in umis.items()}
+    assert got == {n: expected[n] for n in got} and len(got) == len(patient["changed"]["names"])
