@@ -181,3 +181,27 @@ def panel500_pon(locus_ref, sim_dir):
 def test_panel_500x_exact_genotypes(locus_ref, sim_dir, panel500_pon, pid, h1, h2, alpha, beta):
     bam = _panel_batch(locus_ref, sim_dir, 500, True, [(pid, h1, h2)])[pid]
     check(call_sample_cn(locus_ref, bam, pid, pon=panel500_pon, assay="panel").document, alpha, beta)
+
+
+def test_cli_bins_pon_call_writes_json_tsv_png(locus_ref, sim_dir, tmp_path, capsys):
+    from thalgen.cli.main import main
+
+    bam = simulate_bam(locus_ref, sim_dir, "seahet", ["--SEA"], [])
+    refdir = str(locus_ref.directory)
+    assert main(["cnv", "bins", "--reference", refdir, "--bam", str(bam), "--sample", "seahet", "--out", str(tmp_path / "s.bins.tsv")]) == 0
+    assert main(["cnv", "pon", "--out", str(tmp_path / "pon.tsv"), str(tmp_path / "s.bins.tsv")]) == 0
+    assert "too small" in capsys.readouterr().out
+    out = {k: tmp_path / f"s.cn.{k}" for k in ("json", "tsv", "png")}
+    assert main(["cnv", "call", "--reference", refdir, "--bam", str(bam), "--sample", "seahet", "--bins", str(tmp_path / "s.bins.tsv"),
+                 "--pon", str(tmp_path / "pon.tsv"), "--json", str(out["json"]), "--tsv", str(out["tsv"]), "--png", str(out["png"])]) == 0
+    doc = json.loads(out["json"].read_text())
+    assert (doc["sample"], doc["alpha"]["alleles"], doc["depth"]["normalisation"]) == ("seahet", ["--SEA", "aa"], "self")
+    assert [x["what"] for x in doc["not_assessable"]] == ["-a3.7_II", "-a3.7_III", "HS40del79.7", "Filipino", "AsianIndian_invdel"]
+    # the test slices do not reach the far ends of the largest deletions: said, not hidden
+    assert doc["incompletely_assessed"] == ["Chinese_GgAgdb", "HPFH-1", "HPFH-2", "HPFH-3", "HS40del60.3", "Thai_GgAgdb"]
+    header = out["tsv"].read_text().splitlines()[0].split("\t")
+    assert header == ["chrom", "start", "end", "count", "expected_2copies", "observed_copies", "called_copies", "used"]
+    assert out["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # a bins file of another sample is refused
+    assert main(["cnv", "call", "--reference", refdir, "--bam", str(bam), "--sample", "other", "--bins", str(tmp_path / "s.bins.tsv"),
+                 "--json", str(out["json"])]) == 1
