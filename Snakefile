@@ -23,3 +23,7 @@ rule all:
     input:
         all_outputs(),
     default_target: True
+
+
+onerror:
+    write_failure_summary()

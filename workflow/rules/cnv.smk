@@ -1,5 +1,13 @@
-# Copy number and junctions: per-sample bin counts, a cohort median per assay (panel of normals),
-# then the per-sample structural call (deletions, duplications, alpha/beta structural genotype).
+# Copy number and junctions: per-sample bin counts, a cohort median per assay (panel of normals) for
+# capture assays (panel, amplicon, exome), then the per-sample structural call. WGS samples are normalised
+# against their own never-deleted flanks, so one failed sample never blocks the others there.
+
+PON_ASSAYS = ("panel", "amplicon", "wes")
+
+
+def pon_input(wildcards):
+    assay = SAMPLES[wildcards.sample].assay
+    return [f"{OUTDIR}/cohort/{assay}.pon.tsv"] if assay in PON_ASSAYS else []
 
 
 rule cnv_bins:
@@ -29,7 +37,7 @@ rule cnv_call:
     input:
         bam=f"{OUTDIR}/{{sample}}/{{sample}}.bam",
         bins=f"{OUTDIR}/{{sample}}/{{sample}}.bins.tsv",
-        pon=lambda wc: f"{OUTDIR}/cohort/{SAMPLES[wc.sample].assay}.pon.tsv",
+        pon=pon_input,
         ref=REF_FILES,
     output:
         json=f"{OUTDIR}/{{sample}}/{{sample}}.cn.json",
@@ -37,8 +45,9 @@ rule cnv_call:
         png=f"{OUTDIR}/{{sample}}/{{sample}}.cn.png",
     params:
         assay=lambda wc: SAMPLES[wc.sample].assay,
+        pon=lambda wc: " ".join(f"--pon {p}" for p in pon_input(wc)),
     log:
         f"{OUTDIR}/logs/cnv_call/{{sample}}.log",
     shell:
         "thalgen cnv call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample} --bins {input.bins}"
-        " --pon {input.pon} --assay {params.assay} --json {output.json} --tsv {output.tsv} --png {output.png} > {log} 2>&1"
+        " {params.pon} --assay {params.assay} --json {output.json} --tsv {output.tsv} --png {output.png} > {log} 2>&1"

@@ -54,3 +54,32 @@ def all_outputs():
     outs += [f"{OUTDIR}/couples/{a}__{b}.report.html" for a, b in COUPLES]
     outs += [f"{OUTDIR}/summary.tsv", f"{OUTDIR}/summary.html"]
     return outs
+
+
+def failure_reason(sample):
+    """The first `thalgen: error:` line in the sample's step logs, or a pointer to them."""
+    logs_dir = Path(OUTDIR) / "logs"
+    for log in sorted(logs_dir.glob(f"*/{sample}.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if line.startswith("thalgen: error:"):
+                return f"{log.parent.name}: {line.removeprefix('thalgen: error:').strip()}"
+    return f"did not finish (see {logs_dir}/*/{sample}.log)"
+
+
+def write_failure_summary():
+    """After a failed run, still write the batch summary: every sample, failed ones with their reason."""
+    import subprocess
+
+    reports, failed = [], []
+    for s in SAMPLES:
+        path = f"{OUTDIR}/{s}/{s}.report.json"
+        if os.path.exists(path):
+            reports.append(path)
+        else:
+            failed += ["--failed", f"{s}={failure_reason(s)}"]
+    cmd = ["thalgen", "summary", "--outdir", OUTDIR, "--reports", *reports, *failed]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode == 0:
+        print(f"thalgen: wrote {OUTDIR}/summary.html listing {len(failed) // 2} failed sample(s)")
+    else:
+        print(result.stderr.strip())
