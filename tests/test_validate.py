@@ -141,6 +141,15 @@ def test_deletion_names_copies_and_overlap():
     assert outcomes(novel) == [("del:chr16:160001-170000 (chr16:160001-170000)", "TP")]
 
 
+def test_homozygous_deletion_with_two_crossovers_is_one_allele_with_two_copies():
+    truth = make_truth(deletions=[_del("-a3.7", 173202, 177005), _del("-a3.7", 173285, 177088)])
+    hom = compare_deletions(truth, make_report(deletions=[_del("-a3.7", 173071, 176874, copies=2)]))
+    assert [(c.item, c.expected, c.reported, c.outcome) for c in hom if c.outcome != "TN"] == [
+        ("-a3.7 (chr16:173202-177088)", "-a3.7 x2", "-a3.7 x2", "TP")]
+    het = compare_deletions(truth, make_report(deletions=[_del("-a3.7", 173071, 176874, copies=1)]))
+    assert [(c.expected, c.reported, c.outcome) for c in het if c.outcome != "TN"] == [("-a3.7 x2", "-a3.7 x1", "wrong")]
+
+
 def test_deletion_fn_fp_no_call_and_catalog_negatives():
     truth = make_truth(deletions=[_del("619del", 5225389, 5226007, chrom="chr11")])
     report = make_report(deletions=[_del("-a3.7", 173301, 177104)])

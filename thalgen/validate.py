@@ -321,6 +321,21 @@ def _catalog_deletions() -> tuple[Any, ...]:
     return tuple(load_deletions())
 
 
+def merge_truth_deletions(deletions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record per allele: the two chromosomes of a -a3.7 homozygote (crossovers drawn apart) are one
+    allele with 2 copies, as a caller reports it; the span is the union."""
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for d in deletions:
+        canon = canonical_deletion_name(d["name"])
+        key = (canon, d["chrom"], d.get("kind", "deletion"))
+        if key not in merged:
+            merged[key] = dict(d)
+            continue
+        m = merged[key]
+        m.update(copies=m["copies"] + d["copies"], start=min(m["start"], d["start"]), end=max(m["end"], d["end"]))
+    return list(merged.values())
+
+
 def structure_assessed(report: dict[str, Any], cluster: str) -> bool:
     """Whether the copy-number step assessed this cluster's structure (small-variant gaps do not matter here)."""
     sa = (report.get("structural_assessment") or {}).get(cluster)
@@ -333,7 +348,7 @@ def compare_deletions(truth: dict[str, Any], report: dict[str, Any]) -> list[Che
     checks: list[Check] = []
     calls = [dict(d, _canon=canonical_deletion_name(d["name"])) for d in report.get("deletions") or []]
     used: set[int] = set()
-    for td in truth["deletions"]:
+    for td in merge_truth_deletions(truth["deletions"]):
         cluster = _cluster_of(td["chrom"])
         klass = f"{cluster}_deletion"
         canon = canonical_deletion_name(td["name"])
