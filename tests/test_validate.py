@@ -183,6 +183,14 @@ def test_expectations_statuses_and_genotypes():
         ("qc.status", "TN")]
 
 
+def test_unresolved_genotype_is_a_no_call_when_the_truth_is_among_the_alternatives():
+    truth = make_truth(expect={"alpha.genotype_ascii": "aa/aa"})
+    among = compare_expectations(truth, make_report(alpha_gt="aa/aa or HS40del60.3/aa"))
+    assert [(c.outcome, c.note) for c in among] == [("no_call", "unresolved alternatives")]
+    without = compare_expectations(truth, make_report(alpha_gt="-a3.7/aa or --SEA/aa"))
+    assert [c.outcome for c in without] == ["FP"]
+
+
 def test_confident_answer_where_not_assessable_is_expected_is_a_false_positive():
     truth = make_truth(expect={"beta.status": "not_assessable", "alpha.status": "not_assessable", "qc.status": "fail"})
     na = make_report(alpha="not_assessable", beta="not_assessable")
