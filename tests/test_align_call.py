@@ -121,3 +121,26 @@ def test_cli_call_writes_valid_vcf(patients, locus_ref_dir, tmp_path):
 def test_min_depth_setting_changes_callability(patients, locus_ref):
     strict = call_sample(str(patients["normal"]["bam"]), locus_ref, CallSettings(min_depth=1000))
     assert {n.gene for n in strict.not_callable} >= {"HBB"}
+
+
+def test_clipped_read2_keeps_clip_on_the_right_side(locus_ref, tmp_path):
+    """A read pair crossing a junction: read 2 starts with 40 foreign bases, which must be soft-clipped
+    at its 3' end in reference orientation (minimap2 reports read 2's query span on its reverse complement)."""
+    import mappy
+
+    from thalgen.align import align
+
+    s = locus_ref.slice("chr11").sequence
+    off = locus_ref.slice("chr11").interval.start0
+    frag = s[20000:20260] + s[60000:60040]
+    r1, r2 = frag[:150], mappy.revcomp(frag)[:150]
+    (tmp_path / "1.fq").write_text(f"@p/1\n{r1}\n+\n{'I' * 150}\n")
+    (tmp_path / "2.fq").write_text(f"@p/2\n{r2}\n+\n{'I' * 150}\n")
+    align(locus_ref, tmp_path / "1.fq", tmp_path / "2.fq", "t", tmp_path / "t.bam")
+    with pysam.AlignmentFile(str(tmp_path / "t.bam")) as bam:
+        recs = {(r.is_read2, r.is_supplementary): r for r in bam.fetch(until_eof=True)}
+    main2 = recs[(True, False)]
+    assert (main2.reference_start, main2.cigarstring) == (off + 20150, "110M40S")
+    # every aligned base equals the reference: the clip is not shifting bases
+    assert all(main2.query_sequence[q] == s[r - off] for q, r in main2.get_aligned_pairs(matches_only=True))
+    assert recs[(False, False)].cigarstring == "150M"

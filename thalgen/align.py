@@ -101,11 +101,20 @@ def _hits_by_segment(hits: list, n_segments: int) -> list[list]:
     return out
 
 
-def _cigar_with_clips(hit, read_len: int) -> list[tuple[int, int]]:
+def _query_span(hit, read_len: int, paired_read2: bool) -> tuple[int, int]:
+    """(q_st, q_en) on the read as sequenced. In paired mapping minimap2 reports read 2's query
+    coordinates on its reverse complement (strand is still relative to the read), so flip them back."""
+    if paired_read2:
+        return read_len - hit.q_en, read_len - hit.q_st
+    return hit.q_st, hit.q_en
+
+
+def _cigar_with_clips(hit, read_len: int, paired_read2: bool = False) -> list[tuple[int, int]]:
+    q_st, q_en = _query_span(hit, read_len, paired_read2)
     if hit.strand > 0:
-        left, right = hit.q_st, read_len - hit.q_en
+        left, right = q_st, read_len - q_en
     else:
-        left, right = read_len - hit.q_en, hit.q_st
+        left, right = read_len - q_en, q_st
     cigar = [(op, length) for length, op in hit.cigar]
     if left:
         cigar.insert(0, (_BAM_CIGAR_SOFT_CLIP, left))
@@ -134,7 +143,7 @@ def _segment_records(read: Read, hits: list, sample: str, paired_flags: int) -> 
         a.reference_id = header.get_tid(h.ctg)
         a.reference_start = offsets[h.ctg] + h.r_st
         a.mapping_quality = h.mapq
-        cigar = _cigar_with_clips(h, len(read.seq))
+        cigar = _cigar_with_clips(h, len(read.seq), paired_read2=bool(paired_flags & 128))
         a.cigartuples = cigar
         a.set_tag("NM", h.NM)
         a.set_tag("RG", sample)
