@@ -410,3 +410,15 @@ def test_every_catalogued_variant_is_understood():
             assert report["alpha"]["status"] == "normal", row.common_name
         seen += 1
     assert seen >= 80
+
+
+def test_novel_beta_rearrangement_is_not_assessable_never_normal():
+    from thalgen.interpret import interpret
+    from thalgen.model import ClusterGenotype
+
+    alpha = ClusterGenotype("alpha", ("aa", "aa"))
+    beta = ClusterGenotype("beta", ("novel:del:chr11:5240001-5246000", "B"))
+    out = interpret(alpha, beta, [], [])
+    assert out["beta"]["status"] == "not_assessable"
+    assert "novel:del:chr11:5240001-5246000" in out["beta"]["reason"]
+    assert out["beta"]["alleles"][0]["class"] == "novel structural — review"

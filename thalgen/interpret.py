@@ -220,8 +220,8 @@ def _beta_alleles(beta: ClusterGenotype | None, variants: list[VariantCall], not
     chroms: list[_BetaAllele] = []
     if beta is not None and beta.alleles is not None and beta.assessable:
         for name in beta.alleles:
-            if name == NORMAL_BETA:
-                continue
+            if name == NORMAL_BETA or name.startswith("novel:"):
+                continue  # a novel rearrangement is not classed here; interpret_beta makes the part not assessable
             if name not in BETA_DELETIONS:
                 raise InterpretationError(f"unknown beta-cluster allele {name!r}")
             cat, common = BETA_DELETIONS[name]
@@ -282,6 +282,11 @@ def _beta_findings(beta: ClusterGenotype | None, variants: list[VariantCall]) ->
             if name != NORMAL_BETA:
                 counts[name] = counts.get(name, 0) + 1
         for name, n in sorted(counts.items()):
+            if name.startswith("novel:"):
+                out.append({"hgvs_c": "", "name": name, "common_name": "β-cluster rearrangement not in the catalog",
+                            "class": "novel structural — review", "source": "deletion",
+                            "zygosity": "homozygous" if n == 2 else "heterozygous"})
+                continue
             cat, common = BETA_DELETIONS[name]
             out.append({"hgvs_c": "", "name": name, "common_name": common, "class": BETA_CLASS_OUT[cat],
                         "source": "deletion", "zygosity": "homozygous" if n == 2 else "heterozygous"})
@@ -375,6 +380,12 @@ def interpret_beta(beta: ClusterGenotype | None, variants: list[VariantCall],
     for nc in other_nc:
         notes.append("β-cluster region not callable: " + _describe_nc(nc))
 
+    novel = [n for n in (beta.alleles or ()) if n.startswith("novel:")] if beta is not None and beta.assessable else []
+    if novel:
+        status = "not_assessable"
+        reason = ("β-cluster rearrangement not in the catalog (" + ", ".join(novel) + "): its effect depends on "
+                  "which genes and regulatory elements it removes — review with the copy-number plot and confirm "
+                  "by an orthogonal method (MLPA / gap-PCR)")
     if status == "not_assessable":
         genotype = "not assessable"
     else:
