@@ -144,3 +144,39 @@ def test_clipped_read2_keeps_clip_on_the_right_side(locus_ref, tmp_path):
     # every aligned base equals the reference: the clip is not shifting bases
     assert all(main2.query_sequence[q] == s[r - off] for q, r in main2.get_aligned_pairs(matches_only=True))
     assert recs[(False, False)].cigarstring == "150M"
+
+
+def test_call_refuses_hg19_bam(locus_ref):
+    from conftest import SHARED
+    from thalgen.errors import InputError
+
+    bams = sorted((SHARED / "realdata" / "nipt-lowpass-hbb-hba-basevar-hg19" / "bam100").glob("*.bam"))
+    if not bams:
+        pytest.skip("real hg19 BAMs not beside the checkout")
+    with pytest.raises(InputError, match="GRCh37/hg19"):
+        call_sample(str(bams[0]), locus_ref)
+
+
+def test_input_error_survives_pickling():
+    import pickle
+
+    from thalgen.errors import InputError
+
+    err = pickle.loads(pickle.dumps(InputError("/x.fq", "truncated")))
+    assert (err.path, err.problem) == ("/x.fq", "truncated")
+
+
+def test_real_hbs_carrier_at_low_depth_is_reported_filtered(locus_ref, tmp_path):
+    """1000 Genomes HG02666 (HbS carrier, ~7x at rs334): HbS is reported, filtered LowDepth, never PASS,
+    and the site stays listed as not callable; nothing is called normal."""
+    from conftest import SHARED
+    from thalgen.align import align
+
+    fq = SHARED / "realdata" / "1kgp-HG02666-hbb-hbs-het" / "HG02666_HBB_reads.fq"
+    if not fq.exists():
+        pytest.skip("real HG02666 reads not beside the checkout")
+    bam = tmp_path / "HG02666.bam"
+    align(locus_ref, fq, None, "HG02666", bam)
+    result = call_sample(str(bam), locus_ref)
+    assert [(v.hgvs_c, v.filters, v.pos1) for v in result.variants] == [("c.20A>T", ["LowDepth"], 5227002)]
+    assert any(n.start1 <= 5227002 <= n.end1 for n in result.not_callable)

@@ -15,3 +15,7 @@ class InputError(Exception):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+    def __reduce__(self):
+        # picklable, so an error raised in a worker process reaches the CLI intact
+        return (InputError, (self.path, self.problem))

@@ -20,6 +20,8 @@ import numpy as np
 import pysam
 
 from thalgen import hgvs
+from thalgen.bamimport import detect_build
+from thalgen.errors import InputError
 from thalgen.genes import Transcript, transcripts
 from thalgen.locus import Interval, LocusReference
 from thalgen.model import NotCallable, VariantCall
@@ -172,7 +174,9 @@ def call_region(
     best_alt_n = alt_counts.max(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.where(depth > 0, best_alt_n / np.maximum(depth, 1), 0.0)
-    cand = np.nonzero(valid & (depth >= settings.min_depth) & (best_alt_n >= settings.min_alt_reads) & (frac >= settings.min_alt_fraction))[0]
+    # below min_depth a site is not callable, but strong alt evidence is still reported (filtered LowDepth,
+    # kept only for catalog variants): "HbS seen in 5 of 7 reads" beats saying nothing
+    cand = np.nonzero(valid & (best_alt_n >= settings.min_alt_reads) & (frac >= settings.min_alt_fraction))[0]
     for i in cand:
         pos0 = pile.start0 + int(i)
         n = copies_at(pile.chrom, pos0)
@@ -206,7 +210,7 @@ def call_region(
         other_indel = sum(e.reads for (p2, _r2, _a2), e in pile.indels.items() if p2 == pos1 and e is not ev)
         ref_reads = max(0, spanning - ev.reads - other_indel)
         d = ref_reads + ev.reads
-        if d < settings.min_depth or ev.reads / max(d, 1) < settings.min_alt_fraction:
+        if ev.reads / max(d, 1) < settings.min_alt_fraction:
             continue
         n = copies_at(pile.chrom, anchor0 + 1)
         if n <= 0:
@@ -222,7 +226,10 @@ def call_region(
             alt_fraction=ev.reads / d, quality=qual, genotype_quality=gq,
         ))
     for c in calls:
+        if c.depth < settings.min_depth:
+            c.filters.append("LowDepth")
         _annotate(ref, c)
+    calls = [c for c in calls if c.in_catalog or "LowDepth" not in c.filters]
     calls.sort(key=lambda c: (c.chrom, c.pos1, c.ref, c.alt))
     return calls
 
@@ -284,6 +291,11 @@ def call_sample(
     depth_by_gene: dict[str, dict[str, float]] = {}
     regions = []
     with pysam.AlignmentFile(bam_path) as bam:
+        build = detect_build(bam.header, bam_path)
+        if build.naming != "chr":
+            raise InputError(bam_path, "contigs are named 11/16: run `thalgen align --bam` first (it re-aligns to the locus reference)")
+        if not bam.has_index():
+            raise InputError(bam_path, "no index (.bai) beside the BAM")
         for tx, iv in calling_regions(ref):
             regions.append(iv)
             pile = pileup_region(bam, ref, iv.chrom, iv.start0, iv.end0, settings.pileup)
