@@ -107,3 +107,36 @@ def test_bad_bins_file_is_an_input_error(tmp_path):
     p.write_text("chrom\tstart\n")
     with pytest.raises(InputError, match="not a thalgen bins file"):
         cn.read_bins(p)
+
+
+def _noisy(ref, mean: float, sample: str, dips: list[tuple[str, int, int, float]], seed: int) -> cn.BinCounts:
+    """Poisson counts with several multiplicative regions (capture efficiency and copy changes)."""
+    b = _bins(ref, mean, sample)
+    expected = b.capacity / cn.BIN_SIZE * mean
+    for c, s0, e0, factor in dips:
+        sel = (b.chrom == c) & (b.start0 >= s0) & (b.start0 < e0)
+        expected[sel] *= factor
+    b.count = np.random.default_rng(seed).poisson(expected).astype(np.float64)
+    return b
+
+
+def test_pon_from_a_carrier_rich_batch_keeps_normals_normal_and_carriers_deleted(ref):
+    capture = ("chr16", 168_000, 178_000, 0.6)  # a region every sample captures at 60 %
+    sea = ("chr16", 165_400, 184_700, 0.5)
+    a37 = ("chr16", 173_300, 177_100, 0.5)
+    kinds = {"sea1": [sea], "sea2": [sea], "a37a": [a37], "a37b": [a37], "norm1": [], "norm2": []}
+    batch = {name: _noisy(ref, 120.0, name, [capture] + extra, seed) for seed, (name, extra) in enumerate(kinds.items())}
+    pon = cn.build_pon(list(batch.values()))
+    # where 4 of 6 carry a deletion a per-bin median sits at half the capture: normals looked duplicated
+    for name in ("norm1", "norm2"):
+        model = cn.fit_depth_model(batch[name], pon)
+        assert [s.copies for s in cn.segment_copy_number(model, "chr16")] == [2]
+    for name, (lo, hi) in (("sea1", (165_400, 184_700)), ("a37a", (173_300, 177_100))):
+        segs = [s for s in cn.segment_copy_number(cn.fit_depth_model(batch[name], pon), "chr16") if s.copies != 2]
+        assert [(s.copies, abs(s.start0 - lo) <= 300, abs(s.end0 - hi) <= 300) for s in segs] == [(1, True, True)]
+    # the baseline is the capture efficiency (0.6 of the control regions), not the carriers' half of it
+    chrom = np.array([k[0] for k in pon.key])
+    starts = np.array([k[1] for k in pon.key])
+    region = (chrom == "chr16") & (starts >= 173_500) & (starts < 177_000) & (pon.baseline > 0)
+    unique = region & (batch["norm1"].capacity == cn.BIN_SIZE)
+    assert float(np.median(pon.baseline[unique])) == pytest.approx(0.6, abs=0.05)

@@ -16,7 +16,8 @@ Why it is built this way:
   VNTR 3' of HBQ1) and slice edges are masked.
 * **Normalisation.** A bin's expected count at two copies is ``scale × baseline``: the baseline is
   the bin's capacity (positions counted into it) for WGS, or the panel-of-normals value (per-bin
-  median over a batch of the same assay, :func:`build_pon`) for panels/amplicons, where capture
+  level over a batch of the same assay that explains every sample as integer copies, :func:`build_pon`,
+  robust to batches where most samples carry a deletion) for panels/amplicons, where capture
   efficiency varies by region. ``scale`` comes from bins that no catalog deletion touches
   (:func:`never_deleted_mask`) in the same cluster, so a large deletion cannot drag the scale down.
 * **Likelihood.** Quasi-Poisson: log L = (n·ln μ − μ)/D per bin, with D (variance/mean) estimated
@@ -273,7 +274,7 @@ def never_deleted_mask(bins: BinCounts) -> np.ndarray:
 
 @dataclass
 class PanelOfNormals:
-    """Per-bin median of normalised counts over a batch; ``usable`` is False below PON_MIN_SAMPLES."""
+    """Per-bin baseline of normalised counts over a batch (:func:`build_pon`); ``usable`` is False below PON_MIN_SAMPLES."""
 
     n_samples: int
     samples: list[str]
@@ -298,7 +299,18 @@ def normalised_profile(bins: BinCounts) -> np.ndarray:
 
 
 def build_pon(samples: list[BinCounts]) -> PanelOfNormals:
-    """Median over samples of each sample's normalised profile (a cohort median, robust to carriers)."""
+    """Per-bin baseline over a batch that may be rich in carriers (a thalassaemia clinic's batch).
+
+    A plain per-bin median is biased wherever most samples carry a deletion (4 of 6 with --SEA or
+    -a3.7 put the median at half the true capture there, and every normal then looks duplicated). So
+    each bin's baseline ``b`` is the level that best explains *all* samples' values as integer copies
+    (``v ≈ b·c/2``, c = 0..4) under a prior that makes losses common and gains rare
+    (:data:`PON_COPY_PRIOR`): 4 het carriers at b/2 and 2 normals at b are explained far better by b
+    than by b/2 with two 4-copy normals. The baseline is then the median of every sample's value
+    rescaled by its assigned copies (carriers contribute too). Only when (nearly) every sample of the
+    batch carries the same change is the baseline wrong; :func:`fit_depth_model` then still sees it in
+    the never-deleted bins of the panel's own control regions.
+    """
     if not samples:
         raise ValueError("no samples")
     key = samples[0].key()
@@ -306,10 +318,79 @@ def build_pon(samples: list[BinCounts]) -> PanelOfNormals:
         if s.key() != key:
             raise InputError(s.sample or "<bins>", "bins differ from the first sample's (different reference or bin size)")
     profiles = np.vstack([normalised_profile(s) for s in samples])
+    # reads per profile unit (the never-deleted median count): sets each value's Poisson noise
+    unit = np.array([_never_deleted_median(s) for s in samples])
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns are masked bins
-        baseline = np.nanmedian(profiles, axis=0)
-    return PanelOfNormals(len(samples), [s.sample for s in samples], key, np.nan_to_num(baseline, nan=0.0))
+        first = np.nanmedian(profiles, axis=0)
+    baseline = np.nan_to_num(first, nan=0.0)
+    for j in range(profiles.shape[1]):
+        v = profiles[:, j]
+        ok = ~np.isnan(v)
+        if ok.sum() >= 2 and np.nanmax(v) > 0:
+            baseline[j] = _consistent_level(v[ok], unit[ok])
+    # per-bin choices are noisy at low counts; copy changes span many bins, so each sample's copies are
+    # then read from its running median ratio to that baseline and the baseline recomputed from them
+    chrom = samples[0].chrom
+    for _ in range(2):
+        with np.errstate(all="ignore"):
+            ratio = np.where(baseline > 0, 2.0 * profiles / baseline, np.nan)
+        copies = np.full(profiles.shape, np.nan)
+        for c in np.unique(chrom):
+            cols = np.nonzero(chrom == c)[0]
+            copies[:, cols] = np.clip(np.rint(_running_median(ratio[:, cols], PON_SMOOTH_BINS)), 0, 4)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            rescaled = np.where(copies > 0, profiles * 2.0 / copies, np.nan)
+            again = np.nanmedian(rescaled, axis=0)
+        baseline = np.where(np.isnan(again), baseline, again)
+    return PanelOfNormals(len(samples), [s.sample for s in samples], key, baseline)
+
+
+#: Prior per copy number when explaining a batch's values at one bin (losses common in a clinic batch,
+#: a gain of one copy rare, two copies gained - homozygous triplication - rarer still).
+PON_COPY_PRIOR = {0: 0.01, 1: 0.1, 2: 0.888, 3: 0.002, 4: 1e-6}
+PON_EXTRA_CV = 0.1  # capture noise beyond Poisson, as a fraction of the value
+
+
+PON_SMOOTH_BINS = 9  # bins in the running median that reads each sample's copies
+
+
+def _running_median(x: np.ndarray, window: int) -> np.ndarray:
+    """Row-wise running median over ``window`` columns, NaN-aware (NaN where a window has no value)."""
+    half = window // 2
+    padded = np.pad(x, ((0, 0), (half, half)), constant_values=np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window, axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(windows, axis=2)
+
+
+def _never_deleted_median(bins: BinCounts) -> float:
+    nd = never_deleted_mask(bins)
+    ref_counts = bins.count[nd & (bins.count > 0)]
+    return float(np.median(ref_counts)) if len(ref_counts) else 0.0
+
+
+def _consistent_level(v: np.ndarray, unit: np.ndarray) -> float:
+    """The level b that best explains values ``v`` as b·c/2 for integer copies c (see build_pon)."""
+    states = np.array(sorted(PON_COPY_PRIOR))
+    log_prior = np.log([PON_COPY_PRIOR[c] for c in states])
+    pos = v[v > 0]
+    if len(pos) == 0:
+        return 0.0
+    cands = np.unique(np.concatenate([pos, 2 * pos, 2 * pos / 3]))
+    best, best_b, best_c = -math.inf, 0.0, None
+    for b in cands:
+        mean = b * np.maximum(states, 0.04) / 2.0  # (samples x states) via broadcasting below
+        sd = np.sqrt(mean[None, :] / np.maximum(unit[:, None], 1.0) + (PON_EXTRA_CV * mean[None, :]) ** 2)
+        ll = -0.5 * ((v[:, None] - mean[None, :]) / sd) ** 2 - np.log(sd) + log_prior[None, :]
+        c = ll.argmax(axis=1)
+        score = float(ll.max(axis=1).sum())
+        if score > best:
+            best, best_b, best_c = score, float(b), states[c]
+    keep = best_c > 0
+    return float(np.median(v[keep] * 2.0 / best_c[keep])) if keep.any() else best_b
 
 
 def write_pon(pon: PanelOfNormals, path: str | Path) -> None:
