@@ -18,7 +18,7 @@ from thalgen.catalog import (
 )
 from thalgen.errors import InputError
 from thalgen.hgvs import annotate, parse_c
-from thalgen.locus import Interval, LocusReference, LocusSlice, read_fasta
+from thalgen.locus import Interval, LocusReference
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TRUTH = SHARED / "catalog_truth"
@@ -60,18 +60,6 @@ TRUTH_SMALL_CLASS = {
 }
 
 
-def _shared_reference() -> LocusReference:
-    ref_dir = SHARED / "reference"
-    if not ref_dir.is_dir():
-        pytest.skip("../shared/reference is not available")
-    slices = {}
-    for name in ("chr11_beta_cluster.fa", "chr16_HBA_cluster.fa"):
-        for header, seq in read_fasta(ref_dir / name):
-            interval = Interval.parse(header.split()[0])
-            slices[interval.chrom] = LocusSlice(interval, seq, name)
-    return LocusReference(slices)
-
-
 def _truth(name: str) -> list[dict[str, str]]:
     path = TRUTH / name
     if not path.is_file():
@@ -87,8 +75,9 @@ def _p_normalised(p: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def ref() -> LocusReference:
-    return _shared_reference()
+def ref(locus_ref) -> LocusReference:
+    """The shared GRCh38 test slices (conftest's session fixture)."""
+    return locus_ref
 
 
 @pytest.fixture(scope="module")

@@ -8,26 +8,15 @@ import pytest
 
 from thalgen.hgvs import CONSEQUENCES, HgvsAnnotation, annotate, genomic_pos1, parse_c
 from thalgen.genes import transcripts
-from thalgen.locus import Interval, LocusReference, LocusSlice, read_fasta
+from thalgen.locus import LocusReference
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
-def _shared_reference() -> LocusReference:
-    ref_dir = SHARED / "reference"
-    if not ref_dir.is_dir():
-        pytest.skip("../shared/reference is not available")
-    slices = {}
-    for name in ("chr11_beta_cluster.fa", "chr16_HBA_cluster.fa"):
-        for header, seq in read_fasta(ref_dir / name):
-            interval = Interval.parse(header.split()[0])
-            slices[interval.chrom] = LocusSlice(interval, seq, name)
-    return LocusReference(slices)
-
-
 @pytest.fixture(scope="module")
-def ref() -> LocusReference:
-    return _shared_reference()
+def ref(locus_ref) -> LocusReference:
+    """The shared GRCh38 test slices (conftest's session fixture)."""
+    return locus_ref
 
 
 def test_hbs_name_protein_and_legacy(ref):
