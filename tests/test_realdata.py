@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from thalgen.cli.main import main as cli
+from thalgen.report.build import build_report
 from thalgen.validate import validate
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -44,8 +45,6 @@ def hg02666_bam(locus_ref_dir, tmp_path_factory) -> Path:
 
 
 def _call_and_report(ref_dir: Path, locus_ref, bam: Path, outdir: Path, min_depth: int) -> dict:
-    from thalgen.report.build import build_report
-
     d = outdir / "HG02666"
     d.mkdir(parents=True)
     calls = d / "HG02666.calls.json"
@@ -115,7 +114,6 @@ def test_hg02666_min_depth_5_finds_hbs_het_and_agrees_with_bcftools(hg02666_bam,
 
 
 def test_hg19_lowpass_bam_is_refused_by_align_and_never_normal_from_call(locus_ref_dir, locus_ref, tmp_path, capsys):
-    from thalgen.report.build import build_report
 
     _need(NIPT)
     bam = sorted(NIPT.glob("*.bam"))[0]

@@ -6,16 +6,14 @@ with the failed one's reason, and the failed sample leaves no half-written outpu
 
 from __future__ import annotations
 
-import gzip
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import LOCUS_FASTAS, REPO
+from conftest import REPO
 
 
 @pytest.fixture(scope="module")

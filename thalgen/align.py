@@ -15,7 +15,6 @@ placement and duplicates are decided the same way for every input.
 from __future__ import annotations
 
 import collections
-import contextlib
 import itertools
 import json
 import multiprocessing
