@@ -77,7 +77,7 @@ def write_failure_summary():
             reports.append(path)
         else:
             failed += ["--failed", f"{s}={failure_reason(s)}"]
-    cmd = ["thalgen", "summary", "--outdir", OUTDIR, "--reports", *reports, *failed]
+    cmd = ["thalgen", "summary", "--outdir", OUTDIR, "--run", str(config.get("run", "run")), "--reports", *reports, *failed]
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode == 0:
         print(f"thalgen: wrote {OUTDIR}/summary.html listing {len(failed) // 2} failed sample(s)")

@@ -43,8 +43,10 @@ rule summary:
         tsv=f"{OUTDIR}/summary.tsv",
         html=f"{OUTDIR}/summary.html",
         mqc=f"{OUTDIR}/multiqc/thalgen_mqc.tsv",
+    params:
+        run=config.get("run", "run"),
     log:
         f"{OUTDIR}/logs/summary.log",
     shell:
         "thalgen summary --outdir {OUTDIR} --reports {input.reports} --tsv {output.tsv} --html {output.html}"
-        " --multiqc {output.mqc} > {log} 2>&1"
+        " --multiqc {output.mqc} --run {params.run} > {log} 2>&1"
