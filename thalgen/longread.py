@@ -1,0 +1,849 @@
+"""Deletions, duplications and phase from long reads (PacBio HiFi, ONT) that span them.
+
+Binned depth has no power with a few hundred 15-kb reads, so this caller does not use depth for
+calls. It reads each read's alignment as a path through the reference: the primary and supplementary
+records (ordered along the read) and long CIGAR gaps split it into *segments*; consecutive segments
+that jump forward over >= MIN_JUMP bp are a deletion, a backward jump (or a long insertion) a tandem
+duplication. Jumps are clustered into events and named from the catalog (simple rows by breakpoints
+within ``uncertainty_bp`` + MATCH_SLACK; homology rows -a3.7/-a4.2/anti by the jump length being the
+Z/X unit found in the reference by ``thalgen.simulate.homology_boxes``).
+
+Zygosity comes from *reference reads*: reads with one continuous segment over a breakpoint with
+ANCHOR bp on both sides (deletions: either breakpoint; duplications: the whole unit). A deletion
+seen with reference reads is on one chromosome, without them on every chromosome present there
+(a -a3.7 nested in a --SEA on the other chromosome is therefore hemizygous, not homozygous). This
+also holds for amplicon long reads (long-range PCR), where depth is no copy-number signal at all.
+
+The output is the cn.json shape of ``thalgen.structural.cn_document`` (loads with ``load_cn_json``),
+so ``thalgen call --copy-number`` and ``thalgen report`` work unchanged, plus a ``phase`` section:
+heterozygous small variants and deletions linked into haplotype blocks by the reads that carry them.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import pysam
+
+from thalgen import __version__
+from thalgen.catalog import CatalogDeletion, load_deletions
+from thalgen.errors import InputError
+from thalgen.genes import genes
+from thalgen.locus import LocusReference
+from thalgen.model import ClusterGenotype, DeletionCall
+
+CHROM_OF = {"alpha": "chr16", "beta": "chr11"}
+NORMAL = {"alpha": "aa", "beta": "B"}
+HOMOLOGY_BOX = {"-a3.7": "Z", "aaa_anti3.7": "Z", "-a4.2": "X", "aaa_anti4.2": "X"}
+HYBRID_ALLELES = {"-a3.7": 1, "aaa_anti3.7": 1}
+REPORT_GENES = ("HBZ", "HBA2", "HBA1", "HBQ1", "HBB", "HBD", "HBG1", "HBG2")
+MIN_JUMP = 500  # bp: smaller gaps are small indels, the small-variant caller's business
+ANCHOR = 500  # bp of continuous alignment each side of a breakpoint for a reference read
+MIN_MAPQ = 20
+CLUSTER_TOL = 600  # jumps whose ends lie this close belong to one event (homology boxes blur them)
+MATCH_SLACK = 300
+UNIT_TOL = 100  # jump length vs homology unit length
+BOX_MARGIN = 1500  # homology events: crossover within the identical stretch +- this
+MIN_SUPPORT = 3  # reads carrying a jump for an event to be called
+MIN_SPAN = 5  # reads over a catalog breakpoint in either state for it to count as assessed
+HET_MIN_REF = 2
+HET_MIN_FRACTION = 0.15
+HOM_MAX_FRACTION = 0.05
+MIN_CLIP = 500  # unexplained soft clips this long, clustered, make a cluster not assessable
+BIN = 500
+WHOLE_SPAN_MAX = 10_000  # bp: events up to this size are judged over their whole span
+
+
+# ---- reads as paths through the reference -----------------------------------------------------
+@dataclass(frozen=True)
+class Segment:
+    """A continuous stretch of one read's alignment (no gap >= MIN_JUMP inside)."""
+
+    chrom: str
+    start0: int
+    end0: int
+    q_start: int  # on the read as sequenced
+    q_end: int
+    reverse: bool
+
+
+@dataclass(frozen=True)
+class Jump:
+    """Where a read leaves the reference and resumes: deletion [left0, right0) or duplication [left0, right0)."""
+
+    read: str
+    chrom: str
+    kind: str  # deletion / duplication
+    left0: int
+    right0: int
+    via: str  # split / gap / insertion
+
+    @property
+    def length(self) -> int:
+        return self.right0 - self.left0
+
+
+@dataclass
+class ReadPath:
+    name: str
+    segments: list[Segment]
+    jumps: list[Jump]
+    clips: list[tuple[str, int, str]]  # unexplained long clips: (chrom, pos0, side)
+
+
+def _record_segments(rec: pysam.AlignedSegment) -> tuple[list[Segment], list[tuple[int, int]], int, int]:
+    """Split one record at long D/N gaps; also return long insertions (ref pos0, length) and the
+    left/right clip lengths."""
+    ops = rec.cigartuples or []
+    total = sum(n for op, n in ops if op in (0, 1, 4, 5, 7, 8))
+    lead = 0
+    for op, n in ops:
+        if op in (4, 5):
+            lead += n
+        else:
+            break
+    trail = 0
+    for op, n in reversed(ops):
+        if op in (4, 5):
+            trail += n
+        else:
+            break
+    segs: list[Segment] = []
+    inserts: list[tuple[int, int]] = []
+    rpos, qpos = rec.reference_start, lead
+    s_ref, s_q = rpos, qpos
+    chrom = rec.reference_name
+    rev = rec.is_reverse
+
+    def seg(r0: int, r1: int, q0: int, q1: int) -> Segment:
+        if rev:  # stored query is the reverse complement: map back to the read as sequenced
+            q0, q1 = total - q1, total - q0
+        return Segment(chrom, r0, r1, q0, q1, rev)
+
+    for op, n in ops:
+        if op in (0, 7, 8):
+            rpos += n
+            qpos += n
+        elif op == 1:
+            if n >= MIN_JUMP:
+                inserts.append((rpos, n))
+            qpos += n
+        elif op in (2, 3):
+            if n >= MIN_JUMP:
+                segs.append(seg(s_ref, rpos, s_q, qpos))
+                s_ref, s_q = rpos + n, qpos
+            rpos += n
+    segs.append(seg(s_ref, rpos, s_q, qpos))
+    return segs, inserts, lead, trail  # clips in reference orientation (CIGAR order)
+
+
+def read_paths(bam_path: str | Path, ref: LocusReference) -> dict[str, ReadPath]:
+    """Every mapped read's segments and jumps (primary + supplementary, MAPQ >= MIN_MAPQ)."""
+    records: dict[str, list[pysam.AlignedSegment]] = collections.defaultdict(list)
+    try:
+        bam = pysam.AlignmentFile(str(bam_path), "rb")
+    except (OSError, ValueError) as exc:
+        raise InputError(bam_path, f"cannot read BAM ({exc})") from None
+    with bam:
+        for chrom in sorted(ref.slices):
+            if chrom not in bam.references:
+                continue
+            iv = ref.slice(chrom).interval
+            for rec in bam.fetch(chrom, iv.start0, iv.end0):
+                if rec.is_unmapped or rec.is_secondary or rec.is_qcfail or rec.is_duplicate:
+                    continue
+                if rec.mapping_quality < MIN_MAPQ:
+                    continue
+                records[rec.query_name].append(rec)
+    return {name: _path(name, recs, ref) for name, recs in records.items()}
+
+
+def _path(name: str, recs: list[pysam.AlignedSegment], ref: LocusReference) -> ReadPath:
+    primary = next((r for r in recs if not r.is_supplementary), recs[0])
+    pieces: list[Segment] = []
+    jumps: list[Jump] = []
+    clips: list[tuple[str, int, str]] = []
+    for rec in recs:
+        segs, inserts, lclip, rclip = _record_segments(rec)
+        pieces.extend(segs)
+        for pos0, n in inserts:
+            jumps.append(Jump(name, rec.reference_name, "duplication", pos0, pos0 + n, "insertion"))
+        if rec.is_reverse == primary.is_reverse:
+            if lclip >= MIN_CLIP:
+                clips.append((rec.reference_name, rec.reference_start, "left"))
+            if rclip >= MIN_CLIP:
+                clips.append((rec.reference_name, rec.reference_end, "right"))
+    # order along the read in the primary's reference direction
+    same = sorted((s for s in pieces if s.reverse == primary.is_reverse), key=lambda s: s.q_start,
+                  reverse=primary.is_reverse)
+    for a, b in zip(same, same[1:]):
+        if a.chrom != b.chrom:
+            continue
+        if b.start0 - a.end0 >= MIN_JUMP:
+            via = "gap" if any(r.reference_start <= a.start0 and b.end0 <= r.reference_end for r in recs) else "split"
+            jumps.append(Jump(name, a.chrom, "deletion", a.end0, b.start0, via))
+        elif a.end0 - b.start0 >= MIN_JUMP:
+            jumps.append(Jump(name, a.chrom, "duplication", b.start0, a.end0, "split"))
+    # a long clip explained by another piece of the same read is not a loose end
+    explained = set()
+    for a, b in zip(same, same[1:]):
+        explained.add((a.chrom, a.end0, "right"))
+        explained.add((b.chrom, b.start0, "left"))
+    loose = []
+    for c in clips:
+        if c in explained:
+            continue
+        iv = ref.slice(c[0]).interval
+        if iv.start0 + 1000 <= c[1] <= iv.end0 - 1000:
+            loose.append(c)
+    return ReadPath(name, sorted(pieces, key=lambda s: (s.chrom, s.start0)), jumps, loose)
+
+
+# ---- events -----------------------------------------------------------------------------------
+@dataclass
+class Event:
+    """Jumps of several reads that describe one rearrangement, with its catalog name (or novel)."""
+
+    cluster: str
+    chrom: str
+    kind: str
+    left0: int  # median over supporting reads
+    right0: int
+    reads: list[str]
+    name: str = ""
+    catalog: CatalogDeletion | None = None
+    reference_reads: list[str] = field(default_factory=list)
+    copies: int = 0
+    haplotypes: list[int] = field(default_factory=list)
+
+    @property
+    def support(self) -> int:
+        return len(self.reads)
+
+
+def cluster_jumps(jumps: list[Jump]) -> list[tuple[str, str, list[Jump]]]:
+    """Greedy clustering by kind and both ends (within CLUSTER_TOL of the group's first jump)."""
+    groups: list[tuple[str, str, list[Jump]]] = []
+    for j in sorted(jumps, key=lambda j: (j.chrom, j.kind, j.left0, j.right0)):
+        for chrom, kind, members in groups:
+            m = members[0]
+            if (chrom, kind) == (j.chrom, j.kind) and abs(m.left0 - j.left0) <= CLUSTER_TOL and abs(m.right0 - j.right0) <= CLUSTER_TOL:
+                members.append(j)
+                break
+        else:
+            groups.append((j.chrom, j.kind, [j]))
+    return groups
+
+
+def _homology_fits(d: CatalogDeletion, chrom: str, kind: str, left0: int, right0: int, boxes: dict) -> bool:
+    box = boxes.get(HOMOLOGY_BOX[d.name])
+    if box is None or chrom != d.chrom or kind != d.kind:
+        return False
+    if abs((right0 - left0) - box.offset) > UNIT_TOL:
+        return False
+    near_box = box.stretch_start0 - BOX_MARGIN <= left0 <= box.stretch_end0 + BOX_MARGIN
+    near_row = d.start1 is not None and abs(left0 - (d.start1 - 1)) <= d.uncertainty_bp + MATCH_SLACK
+    return near_box or near_row
+
+
+def _simple_fits(d: CatalogDeletion, chrom: str, kind: str, left0: int, right0: int) -> bool:
+    if d.start1 is None or d.end1 is None or chrom != d.chrom or kind != d.kind:
+        return False
+    tol = d.uncertainty_bp + MATCH_SLACK
+    return abs(left0 - (d.start1 - 1)) <= tol and abs(right0 - d.end1) <= tol
+
+
+def name_event(chrom: str, kind: str, left0: int, right0: int, catalog: list[CatalogDeletion],
+               boxes: dict) -> CatalogDeletion | None:
+    """The catalog row this event is (nearest breakpoints when rows overlap), or None (novel)."""
+    fits = [d for d in catalog if d.name in HOMOLOGY_BOX and _homology_fits(d, chrom, kind, left0, right0, boxes)]
+    if fits:
+        return fits[0]
+    fits = [d for d in catalog if d.name not in HOMOLOGY_BOX and _simple_fits(d, chrom, kind, left0, right0)]
+    if not fits:
+        return None
+    return min(fits, key=lambda d: abs(left0 - (d.start1 - 1)) + abs(right0 - d.end1))
+
+
+def _novel_name(cluster: str, kind: str, chrom: str, left0: int, right0: int) -> str:
+    """Same spelling as the short-read caller (``novel:del:chr16:S-E genes=N``; interpret reads N)."""
+    desc = f"{'del' if kind == 'deletion' else 'dup'}:{chrom}:{left0 + 1}-{right0}"
+    if cluster != "alpha":
+        return f"novel:{desc}"
+    n = 0
+    for g in ("HBA2", "HBA1"):
+        gene = genes()[g]
+        overlaps = gene.start1 - 1 < right0 and left0 < gene.end1
+        inside = left0 <= gene.start1 - 1 and gene.end1 <= right0
+        n += (0 if overlaps else 1) if kind == "deletion" else (2 if inside else 1)
+    return f"novel:{desc} genes={n}"
+
+
+def continuous_over(paths: dict[str, ReadPath], chrom: str, start0: int, end0: int) -> list[str]:
+    """Reads with one segment covering [start0, end0) without a jump."""
+    out = []
+    for p in paths.values():
+        if any(s.chrom == chrom and s.start0 <= start0 and end0 <= s.end0 for s in p.segments):
+            if not any(j.chrom == chrom and j.kind == "duplication" and j.via == "insertion" and start0 <= j.left0 < end0
+                       for j in p.jumps):
+                out.append(p.name)
+    return out
+
+
+def _whole_span(kind: str, left0: int, right0: int) -> bool:
+    """Judge the whole interval (duplications, homology-sized and short deletions) rather than each breakpoint:
+    inside a homology box a read may align across one breakpoint without the jump, never across both."""
+    return kind == "duplication" or right0 - left0 <= WHOLE_SPAN_MAX
+
+
+def reference_reads(paths: dict[str, ReadPath], chrom: str, kind: str, left0: int, right0: int) -> list[str]:
+    """Reads showing the reference arrangement where the event would be (see module docstring)."""
+    if _whole_span(kind, left0, right0):
+        return continuous_over(paths, chrom, left0 - ANCHOR, right0 + ANCHOR)
+    a = set(continuous_over(paths, chrom, left0 - ANCHOR, left0 + ANCHOR))
+    b = set(continuous_over(paths, chrom, right0 - ANCHOR, right0 + ANCHOR))
+    return sorted(a | b)
+
+
+def traversing(paths: dict[str, ReadPath], chrom: str, kind: str, left0: int, right0: int) -> list[str]:
+    """Reads whose path reaches from before to after the interval (or a breakpoint), in any arrangement:
+    the reads that would show the event if it were there."""
+
+    def over(a: int, b: int) -> set[str]:
+        out = set()
+        for p in paths.values():
+            segs = [s for s in p.segments if s.chrom == chrom]
+            if segs and min(s.start0 for s in segs) <= a and max(s.end0 for s in segs) >= b:
+                out.add(p.name)
+        return out
+
+    if _whole_span(kind, left0, right0):
+        return sorted(over(left0 - ANCHOR, right0 + ANCHOR))
+    return sorted(over(left0 - ANCHOR, left0 + ANCHOR) | over(right0 - ANCHOR, right0 + ANCHOR))
+
+
+# ---- genotype ---------------------------------------------------------------------------------
+@dataclass
+class LongReadCluster:
+    genotype: ClusterGenotype
+    events: list[Event]
+    deletions: list[DeletionCall]
+    profile: dict[int, int] | None  # not used per position; see ploidy runs
+    runs: list[tuple[int, int, int]]  # (start0, end0, copies) where the called pair differs from 2
+    gene_copies: dict[str, dict[str, Any]]
+    not_assessable: list[dict[str, str]]
+    incompletely_assessed: list[str]
+
+
+def _fails(cluster: str, reason: str, na: list, inc: list, events: list[Event]) -> LongReadCluster:
+    return LongReadCluster(ClusterGenotype(cluster, None, False, reason), events, [], None, [], {}, na, inc)
+
+
+def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
+                 catalog: list[CatalogDeletion] | None = None) -> LongReadCluster:
+    """Events from the reads, named, genotyped and placed on two chromosomes."""
+    chrom = CHROM_OF[cluster]
+    catalog = [d for d in (catalog if catalog is not None else load_deletions()) if d.cluster == cluster]
+    boxes: dict = {}
+    if cluster == "alpha":
+        try:
+            from thalgen.simulate import homology_boxes
+
+            boxes = homology_boxes(ref)
+        except KeyError:
+            boxes = {}
+    not_assessable: list[dict[str, str]] = []
+    incompletely: list[str] = []
+    if not ref.has(chrom):
+        return _fails(cluster, f"the locus reference has no {chrom} slice", [], [], [])
+    iv = ref.slice(chrom).interval
+    my_paths = {n: p for n, p in paths.items() if any(s.chrom == chrom for s in p.segments)}
+    events: list[Event] = []
+    for ch, kind, members in cluster_jumps([j for p in my_paths.values() for j in p.jumps if j.chrom == chrom]):
+        reads = sorted({j.read for j in members})
+        if len(reads) < MIN_SUPPORT:
+            continue
+        left0 = int(np.median([j.left0 for j in members]))
+        right0 = int(np.median([j.right0 for j in members]))
+        row = name_event(ch, kind, left0, right0, catalog, boxes)
+        name = row.name if row is not None else _novel_name(cluster, kind, ch, left0, right0)
+        ev = Event(cluster, ch, kind, left0, right0, reads, name, row)
+        ev.reference_reads = [r for r in reference_reads(my_paths, ch, kind, left0, right0) if r not in set(reads)]
+        events.append(ev)
+    # catalog rows: assessed when enough reads cross their breakpoints in either state
+    for d in catalog:
+        if d.start1 is None or d.end1 is None:
+            not_assessable.append({"what": d.name, "reason": "breakpoints unknown in the catalog: it would be reported "
+                                   "as a novel rearrangement, not by name" if d.name not in ("-a3.7_II", "-a3.7_III")
+                                   else "same rearrangement as -a3.7 with the crossover elsewhere in the Z box: reported as -a3.7"})
+            continue
+        s0, e0 = d.start1 - 1, d.end1
+        if e0 <= iv.start0 or s0 >= iv.end0:
+            not_assessable.append({"what": d.name, "reason": f"{d.chrom}:{d.start1}-{d.end1} lies outside the locus reference"})
+            continue
+        if s0 < iv.start0 or e0 > iv.end0:
+            incompletely.append(d.name)
+            continue
+        if any(e.catalog is d for e in events):
+            continue
+        if d.name in HOMOLOGY_BOX:
+            box = boxes.get(HOMOLOGY_BOX[d.name])
+            if box is None:
+                not_assessable.append({"what": d.name, "reason": "the homology boxes are not covered by the locus reference"})
+                continue
+            s0 = box.stretch_start0
+            e0 = s0 + box.offset
+        span = traversing(my_paths, chrom, d.kind, s0, e0)
+        if len(span) < MIN_SPAN:
+            not_assessable.append({"what": d.name, "reason": f"{len(span)} read(s) cross its breakpoints with {ANCHOR} bp "
+                                   f"anchors (< {MIN_SPAN}): presence or absence not shown"})
+    # loose ends: long clips no supplementary explains point at a rearrangement reaching outside the slice
+    clips = collections.Counter((c[0], c[1] // 200, c[2]) for p in my_paths.values() for c in p.clips if c[0] == chrom)
+    loose = [(k, n) for k, n in clips.items() if n >= MIN_SUPPORT]
+    key_rows = [d for d in catalog if d.name in HOMOLOGY_BOX or d.variant_class in ("alpha0", "beta0")]
+    missing = [x for x in not_assessable if x["what"] in {d.name for d in key_rows} and "cross its breakpoints" in x["reason"]]
+    if missing:
+        return _fails(cluster, f"too few spanning reads for {', '.join(x['what'] for x in missing)} (long-read caller "
+                      f"needs >= {MIN_SPAN} reads across each breakpoint)", not_assessable, sorted(set(incompletely)), events)
+    if loose:
+        (c, b, side), n = loose[0]
+        return _fails(cluster, f"{n} reads clipped >= {MIN_CLIP} bp near {c}:{b * 200 + 1} with no mapped continuation "
+                      "(a rearrangement reaching outside the locus reference?)", not_assessable, sorted(set(incompletely)), events)
+    haps, problem = _place(events)
+    if problem:
+        return _fails(cluster, problem, not_assessable, sorted(set(incompletely)), events)
+    names = tuple(h.name if h is not None else NORMAL[cluster] for h in haps)
+    order = sorted(range(2), key=lambda i: (haps[i] is None, haps[i] is not None and haps[i].kind == "duplication", names[i]))
+    names = (names[order[0]], names[order[1]])
+    runs = _runs(haps, iv.start0, iv.end0)
+    gene_copies = _gene_copies(cluster, ref, haps)
+    cn = {g: v["copies"] for g, v in gene_copies.items()}
+    if cluster == "alpha":
+        cn = {k: cn[k] for k in ("HBA2", "HBA1") if k in cn}
+        cn["hybrid"] = sum(HYBRID_ALLELES.get(h.name, 0) for h in haps if h is not None)
+    lod = min((len(e.reads) + len(e.reference_reads) for e in events), default=min(
+        (len(traversing(my_paths, chrom, d.kind, d.start1 - 1, d.end1)) for d in key_rows
+         if d.start1 and iv.start0 <= d.start1 - 1 and d.end1 <= iv.end0), default=0))
+    genotype = ClusterGenotype(cluster, names, True, "", [], round(lod * math.log10(2), 2), cn)
+    deletions = [_deletion_call(e, paths) for e in events if e.copies]
+    return LongReadCluster(genotype, events, deletions, None, runs, gene_copies, not_assessable, sorted(set(incompletely)))
+
+
+def _place(events: list[Event]) -> tuple[list[Event | None], str]:
+    """Put events on two chromosomes: het on one, hom on every chromosome still present there."""
+    haps: list[Event | None] = [None, None]
+    for e in sorted(events, key=lambda e: -(e.right0 - e.left0)):
+        n_ref, n_alt = len(e.reference_reads), e.support
+        frac = n_ref / (n_ref + n_alt)
+        present = [i for i in range(2) if not (haps[i] is not None and haps[i].kind == "deletion"
+                                              and haps[i].left0 - CLUSTER_TOL <= e.left0 and e.right0 <= haps[i].right0 + CLUSTER_TOL)]
+        if not present:
+            return haps, f"{e.name} ({e.support} reads) lies inside deletions on both chromosomes"
+        if n_ref >= HET_MIN_REF and frac >= HET_MIN_FRACTION:
+            target = [i for i in present if haps[i] is None][:1]
+        elif frac <= HOM_MAX_FRACTION or n_ref <= 1:
+            target = present
+        else:
+            return haps, (f"{e.name}: {n_alt} reads with it and {n_ref} without: allele balance fits neither one "
+                          "chromosome nor all (mosaic, mixture or mismapping?)")
+        if not target or any(haps[i] is not None for i in target):
+            return haps, (f"{e.name} would share a chromosome with another rearrangement: two events in cis are "
+                          "not in the allele vocabulary")
+        for i in target:
+            haps[i] = e
+        e.copies = len(target)
+        e.haplotypes = [i + 1 for i in target]
+    return haps, ""
+
+
+def _runs(haps: list[Event | None], lo0: int, hi0: int) -> list[tuple[int, int, int]]:
+    """Runs with other than two copies: (start0, end0, copies)."""
+    edges = sorted({lo0, hi0} | {x for h in haps if h is not None for x in (h.left0, h.right0)})
+    out: list[tuple[int, int, int]] = []
+    for a, b in zip(edges, edges[1:]):
+        mid = a
+        c = sum((0 if h.kind == "deletion" else 2) if h is not None and h.left0 <= mid < h.right0 else 1 for h in haps)
+        if c != 2 and b > a:
+            if out and out[-1][1] == a and out[-1][2] == c:
+                out[-1] = (out[-1][0], b, c)
+            else:
+                out.append((a, b, c))
+    return out
+
+
+def _gene_copies(cluster: str, ref: LocusReference, haps: list[Event | None]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for g in REPORT_GENES:
+        gene = genes()[g]
+        if gene.cluster != cluster or not ref.covers(gene.chrom, gene.start1 - 1, gene.end1):
+            continue
+        copies = 0
+        for h in haps:
+            if h is None:
+                copies += 1
+            elif h.kind == "deletion" and h.catalog is not None:
+                copies += 0 if g in h.catalog.genes_removed else 1  # the -a3.7 hybrid is neither HBA2 nor HBA1
+            elif h.kind == "deletion":
+                copies += 0 if (gene.start1 - 1 < h.right0 and h.left0 < gene.end1) else 1
+            else:
+                copies += 2 if (h.left0 <= gene.start1 - 1 and gene.end1 <= h.right0) else 1
+        out[g] = {"copies": copies, "ratio": None, "quality": 99.0}
+    return out
+
+
+def _deletion_call(e: Event, paths: dict[str, ReadPath]) -> DeletionCall:
+    cat = e.catalog
+    evidence: dict[str, Any] = {"breakpoints": "long reads spanning the event", "allele": e.name,
+                                "supporting_reads": e.support, "reference_reads": len(e.reference_reads),
+                                "haplotypes": e.haplotypes,
+                                "via": sorted({j.via for r in e.reads for j in paths[r].jumps
+                                               if j.kind == e.kind and abs(j.left0 - e.left0) <= CLUSTER_TOL})}
+    if e.name in HOMOLOGY_BOX:
+        evidence["crossover_estimate"] = e.left0 + 1
+    return DeletionCall(name="novel" if cat is None else e.name, cluster=e.cluster, chrom=e.chrom, start1=e.left0 + 1,
+                        end1=e.right0, copies=e.copies, kind=e.kind, catalog_id=cat.id if cat else "",
+                        variant_class=cat.variant_class if cat else "", depth_ratio=0.0, junction_reads=e.support,
+                        log_likelihood_ratio=round(e.support * math.log10(2), 2), evidence=evidence)
+
+
+# ---- phase ------------------------------------------------------------------------------------
+INDEL_WINDOW = 10  # bp: an indel of the right length this close to the call is the same indel
+PHASE_MIN_READS = 2
+PHASE_MAX_DISCORDANT = 0.2
+
+
+@dataclass(frozen=True)
+class PhaseItem:
+    kind: str  # variant / deletion
+    name: str  # HGVS (gene:c.) or deletion name
+    chrom: str
+    start0: int
+    end0: int
+    zygosity: str = "heterozygous"
+
+
+def _ref_to_query(rec: pysam.AlignedSegment, pos0: int) -> int | None:
+    """Query index aligned to reference pos0 (None in a deletion or outside)."""
+    if not rec.reference_start <= pos0 < (rec.reference_end or 0):
+        return None
+    rpos, qpos = rec.reference_start, 0
+    for op, n in rec.cigartuples or []:
+        if op in (0, 7, 8):
+            if rpos <= pos0 < rpos + n:
+                return qpos + (pos0 - rpos)
+            rpos += n
+            qpos += n
+        elif op in (1, 4):
+            qpos += n
+        elif op in (2, 3):
+            if rpos <= pos0 < rpos + n:
+                return None
+            rpos += n
+    return None
+
+
+def read_allele(rec: pysam.AlignedSegment, pos1: int, ref: str, alt: str) -> int | None:
+    """1 = the read carries ALT, 0 = REF, None = cannot tell (not covered, other base)."""
+    pos0 = pos1 - 1
+    if len(ref) == len(alt):
+        q = _ref_to_query(rec, pos0)
+        seq = rec.query_sequence
+        if q is None or seq is None:
+            return None
+        read = seq[q : q + len(ref)]
+        return 1 if read == alt else (0 if read == ref else None)
+    size = len(alt) - len(ref)  # > 0 insertion, < 0 deletion
+    lo, hi = pos0 - INDEL_WINDOW, pos0 + max(len(ref), len(alt)) + INDEL_WINDOW
+    if not (rec.reference_start <= lo and hi <= (rec.reference_end or 0)):
+        return None
+    rpos = rec.reference_start
+    for op, n in rec.cigartuples or []:
+        if op in (2, 3):
+            if size < 0 and n == -size and lo <= rpos <= hi:
+                return 1
+            rpos += n
+        elif op == 1:
+            if size > 0 and n == size and lo <= rpos <= hi:
+                return 1
+        elif op in (0, 7, 8):
+            rpos += n
+        if rpos > hi:
+            break
+    return 0
+
+
+def variant_items(calls: dict[str, Any]) -> list[tuple[PhaseItem, tuple[int, str, str]]]:
+    """Phasable small variants of a calls JSON: heterozygous or hemizygous, PASS."""
+    out = []
+    for v in calls.get("variants", []):
+        if v.get("zygosity") not in ("heterozygous", "hemizygous") or v.get("filters"):
+            continue
+        name = f"{v['gene']}:{v['hgvs_c']}" if v.get("gene") and v.get("hgvs_c") else f"{v['chrom']}:{v['pos']}:{v['ref']}:{v['alt']}"
+        start0 = int(v["pos"]) - 1
+        out.append((PhaseItem("variant", name, v["chrom"], start0, start0 + len(v["ref"]), v["zygosity"]),
+                    (int(v["pos"]), v["ref"], v["alt"])))
+    return out
+
+
+def observe_variants(bam_path: str | Path, items: list[tuple[PhaseItem, tuple[int, str, str]]]) -> dict[str, dict[PhaseItem, int]]:
+    """Per read: the allele it shows at each variant (primary and supplementary records)."""
+    obs: dict[str, dict[PhaseItem, int]] = collections.defaultdict(dict)
+    with pysam.AlignmentFile(str(bam_path), "rb") as bam:
+        for item, (pos1, r, a) in items:
+            for rec in bam.fetch(item.chrom, pos1 - 1, pos1):
+                if rec.is_unmapped or rec.is_secondary or rec.is_duplicate or rec.mapping_quality < MIN_MAPQ:
+                    continue
+                allele = read_allele(rec, pos1, r, a)
+                if allele is not None:
+                    obs[rec.query_name][item] = allele
+    return obs
+
+
+def phase(events_by_cluster: list[list[Event]], variant_obs: dict[str, dict[PhaseItem, int]],
+          variants: list[PhaseItem]) -> dict[str, Any]:
+    """Blocks of variants and deletions on haplotypes 1/2, and the read count behind every linked pair.
+
+    Two items are cis when reads show both alternative (or both reference) alleles, trans when reads show
+    one of each. A deletion's supporting reads carry it (1); its reference reads do not (0). A variant
+    inside the interval of a deletion is trans to it by definition: the deleted chromosome has no base there.
+    """
+    obs: dict[str, dict[PhaseItem, int]] = collections.defaultdict(dict)
+    for r, d in variant_obs.items():
+        obs[r].update(d)
+    dels: list[tuple[PhaseItem, Event]] = []
+    for events in events_by_cluster:
+        for e in events:
+            if e.copies != 1:
+                continue
+            item = PhaseItem("deletion" if e.kind == "deletion" else "duplication", e.name, e.chrom, e.left0, e.right0)
+            dels.append((item, e))
+            for r in e.reads:
+                obs[r][item] = 1
+            for r in e.reference_reads:
+                obs[r].setdefault(item, 0)
+    items = [i for i, _ in dels] + variants
+    counts: dict[tuple[int, int], list[int]] = collections.defaultdict(lambda: [0, 0])  # (cis, trans)
+    index = {it: k for k, it in enumerate(items)}
+    for read_obs in obs.values():
+        seen = sorted((index[it], a) for it, a in read_obs.items() if it in index)
+        for x in range(len(seen)):
+            for y in range(x + 1, len(seen)):
+                (i, ai), (j, aj) = seen[x], seen[y]
+                counts[(i, j)][0 if ai == aj else 1] += 1
+    for d_item, _e in dels:
+        for v in variants:
+            if d_item.kind == "deletion" and v.chrom == d_item.chrom and d_item.start0 <= v.start0 and v.end0 <= d_item.end0:
+                i, j = sorted((index[d_item], index[v]))
+                counts[(i, j)] = [0, max(counts[(i, j)][1], sum(1 for o in obs.values() if o.get(v) == 1))]
+    pairs = []
+    edges: dict[int, list[tuple[int, int]]] = collections.defaultdict(list)
+    for (i, j), (cis, trans) in sorted(counts.items()):
+        n = cis + trans
+        major = max(cis, trans)
+        if major < PHASE_MIN_READS or (n - major) > PHASE_MAX_DISCORDANT * n:
+            continue
+        rel = 0 if cis >= trans else 1
+        edges[i].append((j, rel))
+        edges[j].append((i, rel))
+        pairs.append({"a": items[i].name, "b": items[j].name, "relation": "cis" if rel == 0 else "trans",
+                      "reads": major, "discordant_reads": n - major})
+    hap: dict[int, int] = {}
+    blocks = []
+    for start in range(len(items)):
+        if start in hap or start not in edges:
+            continue
+        hap[start] = 1
+        queue, members = [start], [start]
+        while queue:
+            k = queue.pop()
+            for other, rel in edges[k]:
+                if other not in hap:
+                    hap[other] = hap[k] if rel == 0 else 3 - hap[k]
+                    queue.append(other)
+                    members.append(other)
+        ids = set(members)
+        support = {r for r, o in obs.items() if sum(1 for it in o if index.get(it) in ids) >= 2}
+        blocks.append({"id": f"PS{len(blocks) + 1}",
+                       "members": [{"kind": items[k].kind, "name": items[k].name, "haplotype": hap[k],
+                                    "zygosity": items[k].zygosity} for k in sorted(members, key=lambda k: (items[k].chrom, items[k].start0))],
+                       "supporting_reads": len(support)})
+    unphased = [{"kind": it.kind, "name": it.name} for k, it in enumerate(items) if k not in hap]
+    return {"blocks": blocks, "pairs": pairs, "unphased": unphased}
+
+
+# ---- one sample -------------------------------------------------------------------------------
+@dataclass
+class LongReadSample:
+    document: dict[str, Any]
+    clusters: list[LongReadCluster]
+    coverage: dict[str, np.ndarray]  # per BIN mean depth from continuous segments, per chrom
+    bin_start0: dict[str, int]
+    phase: dict[str, Any] | None
+
+
+def coverage_track(paths: dict[str, ReadPath], ref: LocusReference) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """Mean depth per BIN-bp bin from the reads' continuous segments (jumped-over bases not counted)."""
+    cov, origin = {}, {}
+    for chrom, sl in sorted(ref.slices.items()):
+        iv = sl.interval
+        diff = np.zeros(iv.length + 1, dtype=np.int64)
+        for p in paths.values():
+            for s in p.segments:
+                if s.chrom == chrom:
+                    diff[max(0, s.start0 - iv.start0)] += 1
+                    diff[min(iv.length, s.end0 - iv.start0)] -= 1
+        depth = np.cumsum(diff)[:-1]
+        n = (iv.length + BIN - 1) // BIN
+        padded = np.zeros(n * BIN)
+        padded[: iv.length] = depth
+        cov[chrom] = padded.reshape(n, BIN).mean(axis=1)
+        origin[chrom] = iv.start0
+    return cov, origin
+
+
+def _depth_ratio(e: Event, cov: np.ndarray, origin0: int, all_events: list[Event]) -> float:
+    """Mean depth inside the event over the mean depth of the cluster's unaffected bins."""
+    mids = origin0 + np.arange(len(cov)) * BIN + BIN // 2
+    inside = (mids >= e.left0) & (mids < e.right0)
+    clear = np.ones(len(cov), dtype=bool)
+    for other in all_events:
+        clear &= ~((mids >= other.left0 - BIN) & (mids < other.right0 + BIN))
+    clear &= cov > 0
+    if not inside.any() or not clear.any():
+        return 1.0
+    return float(cov[inside].mean() / cov[clear].mean())
+
+
+def cn_document(sample: str, clusters: list[LongReadCluster], cov: dict[str, np.ndarray],
+                origin: dict[str, int], n_reads: int) -> dict[str, Any]:
+    """The cn.json of ``thalgen.structural.cn_document``, from the long-read calls."""
+    from thalgen.structural import genotype_json
+
+    doc: dict[str, Any] = {"sample": sample, "thalgen_version": __version__, "caller": "longread"}
+    deletions, copy_number, not_assessable, incompletely, segments = [], {}, [], [], []
+    for c in clusters:
+        g = c.genotype
+        doc[g.cluster] = genotype_json(g)
+        chrom = CHROM_OF[g.cluster]
+        for d in c.deletions:
+            ev = next(e for e in c.events if e.left0 + 1 == d.start1 and e.right0 == d.end1 and e.copies)
+            d.depth_ratio = _depth_ratio(ev, cov[chrom], origin[chrom], c.events) if chrom in cov else 1.0
+            deletions.append(d.to_json())
+        for gene, v in c.gene_copies.items():
+            copy_number[gene] = v if g.assessable else {"copies": None, "ratio": None, "quality": 0.0}
+        if not g.assessable:
+            not_assessable.append({"what": f"{g.cluster} cluster", "reason": g.reason})
+        not_assessable.extend(c.not_assessable)
+        incompletely.extend(c.incompletely_assessed)
+        if g.assessable:
+            segments.extend({"chrom": chrom, "start": s + 1, "end": e, "copies": k} for s, e, k in c.runs)
+    doc["deletions"] = deletions
+    doc["copy_number"] = copy_number
+    doc["ploidy_segments"] = segments
+    doc["not_assessable"] = not_assessable
+    doc["incompletely_assessed"] = sorted(set(incompletely))
+    doc["depth"] = {"normalisation": "none: long-read spanning-read caller (depth is not used for calls)",
+                    "dispersion": 0.0, "reads": n_reads,
+                    "mean_depth": {ch: round(float(v[v > 0].mean()) if (v > 0).any() else 0.0, 1) for ch, v in cov.items()},
+                    "power_log10": {}}
+    doc["junctions"] = [{"chrom": e.chrom, "kind": e.kind, "start": e.left0 + 1, "end": e.right0, "precise": True,
+                         "fragments": e.support, "split_reads": e.support, "clipped_reads": 0, "discordant_pairs": 0,
+                         "reference_reads": len(e.reference_reads), "name": e.name}
+                        for c in clusters for e in c.events]
+    return doc
+
+
+def call_sample(ref: LocusReference, bam_path: str | Path, sample: str, calls: dict[str, Any] | None = None,
+                catalog: list[CatalogDeletion] | None = None) -> LongReadSample:
+    """Both clusters from one long-read BAM; phase when a calls JSON (``thalgen call``) is given."""
+    paths = read_paths(bam_path, ref)
+    clusters = [call_cluster(c, ref, paths, catalog) for c in ("alpha", "beta") if ref.has(CHROM_OF[c])]
+    cov, origin = coverage_track(paths, ref)
+    doc = cn_document(sample, clusters, cov, origin, len(paths))
+    ph = None
+    if calls is not None:
+        items = variant_items(calls)
+        obs = observe_variants(bam_path, items)
+        ph = phase([c.events for c in clusters if c.genotype.assessable], obs, [i for i, _ in items])
+        doc["phase"] = ph
+    return LongReadSample(doc, clusters, cov, origin, ph)
+
+
+def write_tsv(result: LongReadSample, ref: LocusReference, path: str | Path) -> None:
+    """Per-bin mean depth and the called copies at the bin's midpoint."""
+    from thalgen.fileio import atomic_write_text
+
+    with atomic_write_text(path) as fh:
+        fh.write("chrom\tstart\tend\tmean_depth\tcalled_copies\n")
+        for chrom in sorted(result.coverage):
+            runs = [c.runs for c in result.clusters if CHROM_OF[c.genotype.cluster] == chrom and c.genotype.assessable]
+            iv = ref.slice(chrom).interval
+            for i, d in enumerate(result.coverage[chrom]):
+                s0 = result.bin_start0[chrom] + i * BIN
+                e0 = min(s0 + BIN, iv.end0)
+                mid = (s0 + e0) // 2
+                called = "" if not runs else str(next((k for a, b, k in runs[0] if a <= mid < b), 2))
+                fh.write(f"{chrom}\t{s0 + 1}\t{e0}\t{d:.2f}\t{called}\n")
+
+
+def plot(result: LongReadSample, ref: LocusReference, path: str | Path, sample: str) -> Path:
+    """One panel per cluster: depth per bin (for the eye only), called events shaded, genes drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from thalgen.fileio import atomic_path
+
+    panels = [c for c in result.clusters if CHROM_OF[c.genotype.cluster] in result.coverage]
+    fig, axes = plt.subplots(max(1, len(panels)), 1, figsize=(11, 3.0 * max(1, len(panels))), squeeze=False)
+    for ax, c in zip(axes[:, 0], panels):
+        chrom = CHROM_OF[c.genotype.cluster]
+        cov = result.coverage[chrom]
+        x = (result.bin_start0[chrom] + np.arange(len(cov)) * BIN + BIN / 2) / 1000
+        ax.step(x, cov, where="mid", color="0.35", lw=1, label="depth (continuous alignment)")
+        top = max(1.0, float(cov.max()) * 1.15)
+        for e in c.events:
+            if e.copies:
+                ax.axvspan(e.left0 / 1000, e.right0 / 1000, alpha=0.25,
+                           color="tab:orange" if e.kind == "deletion" else "tab:green",
+                           label=f"{e.name}: {e.support} reads, {len(e.reference_reads)} reference")
+        for g in genes().values():
+            if g.chrom == chrom and ref.covers(chrom, g.start1 - 1, g.end1):
+                ax.add_patch(plt.Rectangle((g.start1 / 1000, -0.1 * top), (g.end1 - g.start1) / 1000, 0.05 * top,
+                                           color="tab:blue" if g.kind == "gene" else "tab:gray"))
+                ax.text((g.start1 + g.end1) / 2000, -0.04 * top, g.name, ha="center", va="bottom", fontsize=7)
+        gt = c.genotype
+        ax.set_title(f"{sample} {gt.cluster}: " + ("/".join(gt.alleles) if gt.alleles else f"not assessable ({gt.reason})"),
+                     fontsize=9)
+        ax.set_ylim(-0.12 * top, top)
+        iv = ref.slice(chrom).interval
+        ax.set_xlim(iv.start0 / 1000, iv.end0 / 1000)
+        ax.set_xlabel(f"{chrom} position (kb, GRCh38)")
+        ax.set_ylabel("reads")
+        ax.legend(loc="upper right", fontsize=7)
+    fig.tight_layout()
+    path = Path(path)
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, dpi=100, format="png")
+    plt.close(fig)
+    return path
+
+
+def load_calls(path: str | Path) -> dict[str, Any]:
+    from thalgen.fileio import require_readable
+
+    p = require_readable(path)
+    try:
+        doc = json.loads(p.read_text())
+    except json.JSONDecodeError as exc:
+        raise InputError(p, f"not valid JSON ({exc.msg})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("variants"), list):
+        raise InputError(p, "not a calls JSON from `thalgen call` (no 'variants' list)")
+    return doc
