@@ -44,7 +44,7 @@ HOMOLOGY_BOX = {"-a3.7": "Z", "aaa_anti3.7": "Z", "-a4.2": "X", "aaa_anti4.2": "
 HYBRID_ALLELES = {"-a3.7": 1, "aaa_anti3.7": 1}
 REPORT_GENES = ("HBZ", "HBA2", "HBA1", "HBQ1", "HBB", "HBD", "HBG1", "HBG2")
 MIN_JUMP = 500  # bp: smaller gaps are small indels, the small-variant caller's business
-ANCHOR = 500  # bp of continuous alignment each side of a breakpoint for a reference read
+ANCHOR = 1000  # bp a read must reach beyond a breakpoint (more than the 513-bp identical Z stretch)
 MIN_MAPQ = 20
 CLUSTER_TOL = 600  # jumps whose ends lie this close belong to one event (homology boxes blur them)
 MATCH_SLACK = 300
@@ -55,6 +55,7 @@ MIN_SPAN = 5  # reads over a catalog breakpoint in either state for it to count 
 HET_MIN_REF = 2
 HET_MIN_FRACTION = 0.15
 HOM_MAX_FRACTION = 0.05
+MIN_PIECE = 2000  # bp: shorter pieces at a read end carry no jump
 MIN_CLIP = 500  # unexplained soft clips this long, clustered, make a cluster not assessable
 BIN = 500
 WHOLE_SPAN_MAX = 10_000  # bp: events up to this size are judged over their whole span
@@ -182,6 +183,17 @@ def _path(name: str, recs: list[pysam.AlignedSegment], ref: LocusReference) -> R
     # order along the read in the primary's reference direction
     same = sorted((s for s in pieces if s.reverse == primary.is_reverse), key=lambda s: s.q_start,
                   reverse=primary.is_reverse)
+    # a long clip explained by another piece of the same read (kept or not) is not a loose end
+    explained = set()
+    for a, b in zip(same, same[1:]):
+        explained.add((a.chrom, a.end0, "right"))
+        explained.add((b.chrom, b.start0, "left"))
+    # a short piece at a read end is often the paralog's copy (HBA2/HBA1, HBG2/HBG1), not a rearrangement
+    while len(same) > 1 and same[0].end0 - same[0].start0 < MIN_PIECE:
+        same.pop(0)
+    while len(same) > 1 and same[-1].end0 - same[-1].start0 < MIN_PIECE:
+        same.pop()
+    pieces = same + [s for s in pieces if s.reverse != primary.is_reverse]
     for a, b in zip(same, same[1:]):
         if a.chrom != b.chrom:
             continue
@@ -190,11 +202,6 @@ def _path(name: str, recs: list[pysam.AlignedSegment], ref: LocusReference) -> R
             jumps.append(Jump(name, a.chrom, "deletion", a.end0, b.start0, via))
         elif a.end0 - b.start0 >= MIN_JUMP:
             jumps.append(Jump(name, a.chrom, "duplication", b.start0, a.end0, "split"))
-    # a long clip explained by another piece of the same read is not a loose end
-    explained = set()
-    for a, b in zip(same, same[1:]):
-        explained.add((a.chrom, a.end0, "right"))
-        explained.add((b.chrom, b.start0, "left"))
     loose = []
     for c in clips:
         if c in explained:
@@ -285,30 +292,17 @@ def _novel_name(cluster: str, kind: str, chrom: str, left0: int, right0: int) ->
     return f"novel:{desc} genes={n}"
 
 
-def continuous_over(paths: dict[str, ReadPath], chrom: str, start0: int, end0: int) -> list[str]:
-    """Reads with one segment covering [start0, end0) without a jump."""
-    out = []
-    for p in paths.values():
-        if any(s.chrom == chrom and s.start0 <= start0 and end0 <= s.end0 for s in p.segments):
-            if not any(j.chrom == chrom and j.kind == "duplication" and j.via == "insertion" and start0 <= j.left0 < end0
-                       for j in p.jumps):
-                out.append(p.name)
-    return out
-
-
 def _whole_span(kind: str, left0: int, right0: int) -> bool:
     """Judge the whole interval (duplications, homology-sized and short deletions) rather than each breakpoint:
     inside a homology box a read may align across one breakpoint without the jump, never across both."""
     return kind == "duplication" or right0 - left0 <= WHOLE_SPAN_MAX
 
 
-def reference_reads(paths: dict[str, ReadPath], chrom: str, kind: str, left0: int, right0: int) -> list[str]:
-    """Reads showing the reference arrangement where the event would be (see module docstring)."""
-    if _whole_span(kind, left0, right0):
-        return continuous_over(paths, chrom, left0 - ANCHOR, right0 + ANCHOR)
-    a = set(continuous_over(paths, chrom, left0 - ANCHOR, left0 + ANCHOR))
-    b = set(continuous_over(paths, chrom, right0 - ANCHOR, right0 + ANCHOR))
-    return sorted(a | b)
+def reference_reads(paths: dict[str, ReadPath], chrom: str, kind: str, left0: int, right0: int,
+                    supporters: set[str]) -> list[str]:
+    """Reads from a chromosome without the event: they reach across where it would be (see ``traversing``)
+    and do not carry its jump. A read of another rearrangement nearby counts too: its chromosome has not this one."""
+    return [r for r in traversing(paths, chrom, kind, left0, right0) if r not in supporters]
 
 
 def traversing(paths: dict[str, ReadPath], chrom: str, kind: str, left0: int, right0: int) -> list[str]:
@@ -324,7 +318,7 @@ def traversing(paths: dict[str, ReadPath], chrom: str, kind: str, left0: int, ri
         return out
 
     if _whole_span(kind, left0, right0):
-        return sorted(over(left0 - ANCHOR, right0 + ANCHOR))
+        return sorted(over(left0 - ANCHOR, right0 + ANCHOR))  # a homology box cannot fake both ends
     return sorted(over(left0 - ANCHOR, left0 + ANCHOR) | over(right0 - ANCHOR, right0 + ANCHOR))
 
 
@@ -374,7 +368,7 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
         row = name_event(ch, kind, left0, right0, catalog, boxes)
         name = row.name if row is not None else _novel_name(cluster, kind, ch, left0, right0)
         ev = Event(cluster, ch, kind, left0, right0, reads, name, row)
-        ev.reference_reads = [r for r in reference_reads(my_paths, ch, kind, left0, right0) if r not in set(reads)]
+        ev.reference_reads = reference_reads(my_paths, ch, kind, left0, right0, set(reads))
         events.append(ev)
     # catalog rows: assessed when enough reads cross their breakpoints in either state
     for d in catalog:
@@ -438,6 +432,12 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
 def _place(events: list[Event]) -> tuple[list[Event | None], str]:
     """Put events on two chromosomes: het on one, hom on every chromosome still present there."""
     haps: list[Event | None] = [None, None]
+    for a_i, a in enumerate(events):
+        for b in events[a_i + 1:]:
+            both = set(a.reads) & set(b.reads)
+            if len(both) >= MIN_SUPPORT:
+                return haps, (f"{a.name} and {b.name} are carried by the same {len(both)} reads: two events in cis "
+                              "are not in the allele vocabulary")
     for e in sorted(events, key=lambda e: -(e.right0 - e.left0)):
         n_ref, n_alt = len(e.reference_reads), e.support
         frac = n_ref / (n_ref + n_alt)
