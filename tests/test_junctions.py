@@ -86,3 +86,19 @@ def test_paralog_sites_between_hba2_and_hba1(ref):
     assert len(sites) > 0
     for s in sites[:5]:
         assert ref.fetch0("chr16", s.pos0, s.pos0 + 1) == s.base != s.partner_base == ref.fetch0("chr16", s.partner0, s.partner0 + 1)
+
+
+def test_reverse_strand_read2_split_and_clip_give_the_deletion(ref, tmp_path):
+    """Read 2 on the reverse strand as thalgen align now writes it (clips on the reference-oriented side)."""
+    s0, e0 = 5_225_388, 5_226_007
+    junction = ref.fetch0("chr11", s0 - 100, s0) + ref.fetch0("chr11", e0, e0 + 50)
+    records = [{"name": f"r2split{i}", "chrom": "chr11", "pos0": s0 - 100, "cigar": "100M50S", "seq": junction,
+                "flag": 1 | 16 | 128, "sa": f"chr11,{e0 + 1},-,100S50M,60,0;"} for i in range(2)]
+    # the supplementary part sits right of the primary part here: the primary is the 50-bp piece
+    records.append({"name": "r2split_b", "chrom": "chr11", "pos0": e0, "cigar": "100S50M", "seq": junction,
+                    "flag": 1 | 16 | 128, "sa": f"chr11,{s0 - 100 + 1},-,100M50S,60,0;"})
+    clip_seq = ref.fetch0("chr11", s0 - 30, s0) + ref.fetch0("chr11", e0, e0 + 120)
+    records.append({"name": "r2clip", "chrom": "chr11", "pos0": e0, "cigar": "30S120M", "seq": clip_seq, "flag": 1 | 16 | 128})
+    found, _ = jn.collect_junctions(ref, _write(tmp_path / "r2.bam", records))
+    assert [(j.kind, j.left0, j.right0, len(j.split_reads), len(j.clipped_reads)) for j in found] == [
+        ("deletion", s0, e0, 3, 1)]

@@ -176,10 +176,9 @@ def _junctions_in_slice(bam: pysam.AlignmentFile, ref: LocusReference, chrom: st
                 own_lead = read.cigartuples[0][1] if read.cigartuples and read.cigartuples[0][0] in (4, 5) else 0
                 mine = (read.reference_start, read.reference_end)
                 other = (sa_start, sa_start + rlen)
-                mine_first = _read_order(read.query_sequence or "", seq, off, mine, other)
-                if mine_first is None:
-                    mine_first = own_lead < lead
-                first, second = (mine, other) if mine_first else (other, mine)
+                # same strand, so both CIGARs run along the stored sequence: the part with the shorter
+                # leading clip comes first (for read 2 too, since align writes its clips on the right side)
+                first, second = (mine, other) if own_lead < lead else (other, mine)
                 ev = _event(chrom, first, second)
                 if ev:
                     add_precise(ev[0], ev[1], ev[2], name, "split")
@@ -225,41 +224,6 @@ def _junctions_in_slice(bam: pysam.AlignmentFile, ref: LocusReference, chrom: st
     return sorted((j for j in junctions if j.support >= MIN_SUPPORT), key=lambda j: (j.left0, j.right0, j.kind))
 
 
-def _read_order(query: str, seq: str, off: int, a: tuple[int, int], b: tuple[int, int], k: int = 16) -> bool | None:
-    """True when part ``a`` comes before part ``b`` in the read, judged from the sequence itself.
-
-    Found by locating each part's reference k-mers in the read, not from the CIGAR clips, so a clip
-    written on the wrong side (seen for read-2 split alignments from ``thalgen align``) cannot turn a
-    deletion into a duplication. None when neither order can be seen.
-    """
-    def where(part: tuple[int, int]) -> int | None:
-        for shift in range(0, max(1, part[1] - part[0] - k), 8):
-            probe = seq[part[0] - off + shift : part[0] - off + shift + k]
-            if len(probe) == k:
-                hit = query.find(probe)
-                if hit >= 0 and query.find(probe, hit + 1) < 0:
-                    return hit - shift
-        return None
-
-    pa, pb = where(a), where(b)
-    if pa is None or pb is None or pa == pb:
-        return None
-    return pa < pb
-
-
-def _clip_is_consistent(read: pysam.AlignedSegment, seq: str, off: int, k: int = 12) -> bool:
-    """The aligned bases next to each clip match the reference (a clip on the wrong side does not)."""
-    q = read.query_sequence or ""
-    qs, qe = read.query_alignment_start, read.query_alignment_end
-    start = read.reference_start - off
-    end = read.reference_end - off
-    if qe - qs < 2 * k or start < 0 or end > len(seq):
-        return False
-    mism_left = sum(x != y for x, y in zip(q[qs : qs + k], seq[start : start + k]))
-    mism_right = sum(x != y for x, y in zip(q[qe - k : qe], seq[end - k : end]))
-    return mism_left <= 2 and mism_right <= 2
-
-
 def _mate_end(read: pysam.AlignedSegment) -> int:
     _, _, rlen = _cigar_parts(str(read.get_tag("MC")))
     return read.next_reference_start + rlen
@@ -269,8 +233,6 @@ def _clip_evidence(read: pysam.AlignedSegment, seq: str, off: int, add) -> None:
     """A soft clip whose sequence occurs once nearby: the read spans a junction the aligner left clipped."""
     cig = read.cigartuples
     q = read.query_sequence or ""
-    if not _clip_is_consistent(read, seq, off):
-        return
     if cig[-1][0] == 4 and cig[-1][1] >= MIN_CLIP:
         clip = q[len(q) - cig[-1][1]:]
         bp = read.reference_end
