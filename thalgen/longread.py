@@ -47,15 +47,19 @@ MIN_JUMP = 500  # bp: smaller gaps are small indels, the small-variant caller's 
 ANCHOR = 1000  # bp a read must reach beyond a breakpoint (more than the 513-bp identical Z stretch)
 MIN_MAPQ = 20
 CLUSTER_TOL = 600  # jumps whose ends lie this close belong to one event (homology boxes blur them)
+LENGTH_TOL = 300
 MATCH_SLACK = 300
 UNIT_TOL = 100  # jump length vs homology unit length
 BOX_MARGIN = 1500  # homology events: crossover within the identical stretch +- this
 MIN_SUPPORT = 3  # reads carrying a jump for an event to be called
 MIN_SPAN = 5  # reads over a catalog breakpoint in either state for it to count as assessed
+#: A germline event is on one of two chromosomes (~1/2 of the reads across it); fewer than this is not.
+MIN_EVENT_FRACTION = 0.25
 HET_MIN_REF = 2
 HET_MIN_FRACTION = 0.15
 HOM_MAX_FRACTION = 0.05
-MIN_PIECE = 2000  # bp: shorter pieces at a read end carry no jump
+MIN_PIECE = 1000  # bp: shorter pieces at a read end carry no jump
+MAX_EXTRA_DIVERGENCE = 0.015  # NM/base above the read's best-matching piece: a misplaced piece
 MIN_CLIP = 500  # unexplained soft clips this long, clustered, make a cluster not assessable
 BIN = 500
 WHOLE_SPAN_MAX = 10_000  # bp: events up to this size are judged over their whole span
@@ -72,6 +76,7 @@ class Segment:
     q_start: int  # on the read as sequenced
     q_end: int
     reverse: bool
+    divergence: float = 0.0  # NM per aligned base of the record it came from
 
 
 @dataclass(frozen=True)
@@ -122,10 +127,13 @@ def _record_segments(rec: pysam.AlignedSegment) -> tuple[list[Segment], list[tup
     chrom = rec.reference_name
     rev = rec.is_reverse
 
+    aligned = max(1, sum(n for op, n in ops if op in (0, 1, 7, 8)))
+    divergence = (rec.get_tag("NM") if rec.has_tag("NM") else 0) / aligned
+
     def seg(r0: int, r1: int, q0: int, q1: int) -> Segment:
         if rev:  # stored query is the reverse complement: map back to the read as sequenced
             q0, q1 = total - q1, total - q0
-        return Segment(chrom, r0, r1, q0, q1, rev)
+        return Segment(chrom, r0, r1, q0, q1, rev, divergence)
 
     for op, n in ops:
         if op in (0, 7, 8):
@@ -188,7 +196,12 @@ def _path(name: str, recs: list[pysam.AlignedSegment], ref: LocusReference) -> R
     for a, b in zip(same, same[1:]):
         explained.add((a.chrom, a.end0, "right"))
         explained.add((b.chrom, b.start0, "left"))
-    # a short piece at a read end is often the paralog's copy (HBA2/HBA1, HBG2/HBG1), not a rearrangement
+    # a piece much less similar to the reference than the read's best is misplaced (often on the paralog:
+    # HBA2/HBA1, HBG2/HBG1); it makes no jump
+    if same:
+        best = min(s.divergence for s in same)
+        same = [s for s in same if s.divergence <= best + MAX_EXTRA_DIVERGENCE]
+    # a short piece at a read end is often the paralog's copy too
     while len(same) > 1 and same[0].end0 - same[0].start0 < MIN_PIECE:
         same.pop(0)
     while len(same) > 1 and same[-1].end0 - same[-1].start0 < MIN_PIECE:
@@ -226,6 +239,7 @@ class Event:
     name: str = ""
     catalog: CatalogDeletion | None = None
     reference_reads: list[str] = field(default_factory=list)
+    reference_depth: float = 0.0  # see reference_depth()
     copies: int = 0
     haplotypes: list[int] = field(default_factory=list)
 
@@ -235,12 +249,13 @@ class Event:
 
 
 def cluster_jumps(jumps: list[Jump]) -> list[tuple[str, str, list[Jump]]]:
-    """Greedy clustering by kind and both ends (within CLUSTER_TOL of the group's first jump)."""
+    """Single-linkage along the reference: same kind, left end within CLUSTER_TOL of the group's last jump,
+    length within LENGTH_TOL of the group's first. ONT errors spread one homology event's gap over ~1 kb."""
     groups: list[tuple[str, str, list[Jump]]] = []
     for j in sorted(jumps, key=lambda j: (j.chrom, j.kind, j.left0, j.right0)):
         for chrom, kind, members in groups:
-            m = members[0]
-            if (chrom, kind) == (j.chrom, j.kind) and abs(m.left0 - j.left0) <= CLUSTER_TOL and abs(m.right0 - j.right0) <= CLUSTER_TOL:
+            if ((chrom, kind) == (j.chrom, j.kind) and abs(members[-1].left0 - j.left0) <= CLUSTER_TOL
+                    and abs(members[0].length - j.length) <= LENGTH_TOL):
                 members.append(j)
                 break
         else:
@@ -255,6 +270,8 @@ def _homology_fits(d: CatalogDeletion, chrom: str, kind: str, left0: int, right0
     if abs((right0 - left0) - box.offset) > UNIT_TOL:
         return False
     near_box = box.stretch_start0 - BOX_MARGIN <= left0 <= box.stretch_end0 + BOX_MARGIN
+    if kind == "duplication":  # an extra unit written as an insertion may sit at any phase of the unit
+        near_box = box.stretch_start0 - BOX_MARGIN <= left0 <= box.stretch_end0 + box.offset + BOX_MARGIN
     near_row = d.start1 is not None and abs(left0 - (d.start1 - 1)) <= d.uncertainty_bp + MATCH_SLACK
     return near_box or near_row
 
@@ -305,6 +322,17 @@ def reference_reads(paths: dict[str, ReadPath], chrom: str, kind: str, left0: in
     return [r for r in traversing(paths, chrom, kind, left0, right0) if r not in supporters]
 
 
+def reference_depth(paths: dict[str, ReadPath], chrom: str, kind: str, left0: int, right0: int,
+                    supporters: set[str]) -> float:
+    """Reference reads per place a supporting read is counted (the mean over both breakpoints when they are
+    judged apart), so that supporting / (supporting + this) is ~1/2 for an event on one chromosome."""
+    if _whole_span(kind, left0, right0):
+        return float(len(reference_reads(paths, chrom, kind, left0, right0, supporters)))
+    a = [r for r in traversing(paths, chrom, kind, left0, left0) if r not in supporters]
+    b = [r for r in traversing(paths, chrom, kind, right0, right0) if r not in supporters]
+    return (len(a) + len(b)) / 2
+
+
 def traversing(paths: dict[str, ReadPath], chrom: str, kind: str, left0: int, right0: int) -> list[str]:
     """Reads whose path reaches from before to after the interval (or a breakpoint), in any arrangement:
     the reads that would show the event if it were there."""
@@ -328,15 +356,15 @@ class LongReadCluster:
     genotype: ClusterGenotype
     events: list[Event]
     deletions: list[DeletionCall]
-    profile: dict[int, int] | None  # not used per position; see ploidy runs
     runs: list[tuple[int, int, int]]  # (start0, end0, copies) where the called pair differs from 2
     gene_copies: dict[str, dict[str, Any]]
     not_assessable: list[dict[str, str]]
     incompletely_assessed: list[str]
+    minor: list[Event] = field(default_factory=list)  # jump clusters too rare for a chromosome (not called)
 
 
 def _fails(cluster: str, reason: str, na: list, inc: list, events: list[Event]) -> LongReadCluster:
-    return LongReadCluster(ClusterGenotype(cluster, None, False, reason), events, [], None, [], {}, na, inc)
+    return LongReadCluster(ClusterGenotype(cluster, None, False, reason), events, [], [], {}, na, inc)
 
 
 def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
@@ -358,17 +386,35 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
         return _fails(cluster, f"the locus reference has no {chrom} slice", [], [], [])
     iv = ref.slice(chrom).interval
     my_paths = {n: p for n, p in paths.items() if any(s.chrom == chrom for s in p.segments)}
-    events: list[Event] = []
+    named: dict[tuple[str, str, str], tuple[CatalogDeletion | None, list[Jump]]] = {}
     for ch, kind, members in cluster_jumps([j for p in my_paths.values() for j in p.jumps if j.chrom == chrom]):
-        reads = sorted({j.read for j in members})
-        if len(reads) < MIN_SUPPORT:
-            continue
         left0 = int(np.median([j.left0 for j in members]))
         right0 = int(np.median([j.right0 for j in members]))
         row = name_event(ch, kind, left0, right0, catalog, boxes)
+        # groups the catalog names alike are one event (a homology gap placed anywhere in the box)
+        key = (ch, kind, row.name if row is not None else f"{left0}-{right0}")
+        named[key] = (row, named.get(key, (row, []))[1] + members)
+    events: list[Event] = []
+    minor: list[Event] = []
+    for (ch, kind, _), (row, members) in named.items():
+        reads = sorted({j.read for j in members})
+        if len(reads) < MIN_SUPPORT:
+            continue
+        placed = [j for j in members if j.via != "insertion"] or members
+        left0 = int(np.median([j.left0 for j in placed]))
+        right0 = int(np.median([j.right0 for j in placed]))
+        if row is not None and row.name in HOMOLOGY_BOX and HOMOLOGY_BOX[row.name] in boxes:
+            box = boxes[HOMOLOGY_BOX[row.name]]
+            if not any(j.via != "insertion" for j in members):  # insertions do not say where the unit starts
+                left0 = box.stretch_start0
+            right0 = left0 + box.offset  # exactly one unit; only its place is blurred
         name = row.name if row is not None else _novel_name(cluster, kind, ch, left0, right0)
         ev = Event(cluster, ch, kind, left0, right0, reads, name, row)
         ev.reference_reads = reference_reads(my_paths, ch, kind, left0, right0, set(reads))
+        ev.reference_depth = reference_depth(my_paths, ch, kind, left0, right0, set(reads))
+        if len(reads) < MIN_EVENT_FRACTION * (len(reads) + ev.reference_depth):
+            minor.append(ev)  # too few for a chromosome: paralog misplacement, or a mosaic; listed, not called
+            continue
         events.append(ev)
     # catalog rows: assessed when enough reads cross their breakpoints in either state
     for d in catalog:
@@ -409,6 +455,12 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
         (c, b, side), n = loose[0]
         return _fails(cluster, f"{n} reads clipped >= {MIN_CLIP} bp near {c}:{b * 200 + 1} with no mapped continuation "
                       "(a rearrangement reaching outside the locus reference?)", not_assessable, sorted(set(incompletely)), events)
+    rare = [e for e in minor if e.catalog is not None]
+    if rare:
+        e = rare[0]
+        return _fails(cluster, f"{e.name} carried by {e.support} reads against {e.reference_depth:g} without it: too few for "
+                      "one chromosome (mosaic, contamination or misplaced reads?)", not_assessable,
+                      sorted(set(incompletely)), events)
     haps, problem = _place(events)
     if problem:
         return _fails(cluster, problem, not_assessable, sorted(set(incompletely)), events)
@@ -426,7 +478,8 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
          if d.start1 and iv.start0 <= d.start1 - 1 and d.end1 <= iv.end0), default=0))
     genotype = ClusterGenotype(cluster, names, True, "", [], round(lod * math.log10(2), 2), cn)
     deletions = [_deletion_call(e, paths) for e in events if e.copies]
-    return LongReadCluster(genotype, events, deletions, None, runs, gene_copies, not_assessable, sorted(set(incompletely)))
+    return LongReadCluster(genotype, events, deletions, runs, gene_copies, not_assessable, sorted(set(incompletely)),
+                           minor)
 
 
 def _place(events: list[Event]) -> tuple[list[Event | None], str]:
@@ -438,8 +491,8 @@ def _place(events: list[Event]) -> tuple[list[Event | None], str]:
             if len(both) >= MIN_SUPPORT:
                 return haps, (f"{a.name} and {b.name} are carried by the same {len(both)} reads: two events in cis "
                               "are not in the allele vocabulary")
-    for e in sorted(events, key=lambda e: -(e.right0 - e.left0)):
-        n_ref, n_alt = len(e.reference_reads), e.support
+    for e in sorted(events, key=lambda e: (-(e.right0 - e.left0) if e.kind == "deletion" else 0, -e.support)):
+        n_ref, n_alt = e.reference_depth, e.support
         frac = n_ref / (n_ref + n_alt)
         present = [i for i in range(2) if not (haps[i] is not None and haps[i].kind == "deletion"
                                               and haps[i].left0 - CLUSTER_TOL <= e.left0 and e.right0 <= haps[i].right0 + CLUSTER_TOL)]
@@ -450,7 +503,7 @@ def _place(events: list[Event]) -> tuple[list[Event | None], str]:
         elif frac <= HOM_MAX_FRACTION or n_ref <= 1:
             target = present
         else:
-            return haps, (f"{e.name}: {n_alt} reads with it and {n_ref} without: allele balance fits neither one "
+            return haps, (f"{e.name}: {n_alt} reads with it and {n_ref:g} without: allele balance fits neither one "
                           "chromosome nor all (mosaic, mixture or mismapping?)")
         if not target or any(haps[i] is not None for i in target):
             return haps, (f"{e.name} would share a chromosome with another rearrangement: two events in cis are "
@@ -754,8 +807,8 @@ def cn_document(sample: str, clusters: list[LongReadCluster], cov: dict[str, np.
                     "power_log10": {}}
     doc["junctions"] = [{"chrom": e.chrom, "kind": e.kind, "start": e.left0 + 1, "end": e.right0, "precise": True,
                          "fragments": e.support, "split_reads": e.support, "clipped_reads": 0, "discordant_pairs": 0,
-                         "reference_reads": len(e.reference_reads), "name": e.name}
-                        for c in clusters for e in c.events]
+                         "reference_reads": len(e.reference_reads), "name": e.name, "called": e in c.events}
+                        for c in clusters for e in c.events + c.minor]
     return doc
 
 
