@@ -1,0 +1,187 @@
+"""Long-read structural calls and phase on simulated HiFi and ONT patients (simulate -> align -> longread).
+
+Patients (30x HiFi, 45x ONT so a one-copy region still reaches the small-variant caller's 15x):
+* ``seacs``: hap1 --SEA + HbS (HBB:c.20A>T); hap2 -a3.7 + Hb CS written on the hybrid gene + HBB:c.118C>T (β0).
+  Hb CS (HBA2:c.427T>C) lies in the segment -a3.7 deletes, so the simulator refuses it there; on a -a3.7
+  chromosome that codon comes from the HBA1 unit, written here as HBA1:c.427T>C (chr16:177409; the
+  simulator's "+3804" hint would miss it by 7 bp: HBA1 c.427 is 3811 bp after HBA2 c.427). --SEA removes
+  it from hap1, so it is hemizygous, cis to -a3.7 and trans to --SEA.
+* ``cd4142``: CD41/42 (HBB:c.126_129del) on both chromosomes, no deletion.
+Plus two HiFi structural-only patients: anti-3.7 / aa (triplication from spanning reads) and
+619del / 1393del (two beta deletions in trans, 150 bp apart).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from thalgen.align import align
+from thalgen.cli.main import main as cli
+from thalgen.locus import LocusReference
+from thalgen.simulate import PatientSpec, homology_boxes, simulate_patient
+from thalgen.structural import load_cn_json
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
+HBS, B0_CD39, CS_ON_HYBRID, CD4142 = "HBB:c.20A>T", "HBB:c.118C>T", "HBA1:c.427T>C", "HBB:c.126_129del"
+PATIENTS = {
+    "seacs": (["--SEA", HBS], ["-a3.7", CS_ON_HYBRID, B0_CD39]),
+    "cd4142": ([CD4142], [CD4142]),
+    "anti37": (["anti-3.7"], []),
+    "del619_1393": (["619del"], ["1393del"]),
+}
+DEPTH = {"hifi": 30, "ont": 45}
+
+
+@pytest.fixture(scope="module")
+def ref_dir(tmp_path_factory) -> Path:
+    fastas = [SHARED / "chr11_beta_cluster.fa", SHARED / "chr16_HBA_cluster.fa"]
+    if not all(p.exists() for p in fastas):
+        pytest.skip("../shared/reference test slices not available")
+    from thalgen.refprep import prepare_from_locus_fastas
+
+    out = tmp_path_factory.mktemp("lrref")
+    prepare_from_locus_fastas(fastas).write(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("lrsims")
+
+
+def run_patient(ref_dir: Path, workdir: Path, platform: str, key: str) -> dict[str, Path]:
+    """simulate -> align -> longread call -> thalgen call --copy-number -> longread call --calls (phase)."""
+    pid = f"{platform}_{key}"
+    out = {k: workdir / f"{pid}.{k}" for k in ("bam", "cn.json", "calls.json", "phase.json", "cn.tsv", "cn.png", "vcf.gz")}
+    if out["phase.json"].exists():
+        return out
+    ref = LocusReference.load(ref_dir)
+    h1, h2 = PATIENTS[key]
+    spec = PatientSpec(id=pid, haplotypes=(h1, h2), platform=platform, assay="wgs", depth=DEPTH[platform],
+                       read_length=150, insert_mean=350.0, insert_sd=60.0, duplicate_rate=0.0, seed=11,
+                       regions=None, capture_bias=False)
+    paths = simulate_patient(ref, spec, workdir, "<test>")
+    out["truth"] = paths["truth"]
+    align(ref, paths["reads"], None, pid, out["bam"], platform, 2)
+    base = ["--reference", str(ref_dir), "--bam", str(out["bam"]), "--sample", pid]
+    assert cli(["longread", "call", *base, "--json", str(out["cn.json"]), "--tsv", str(out["cn.tsv"]),
+                "--png", str(out["cn.png"])]) == 0
+    assert cli(["call", *base, "--vcf", str(out["vcf.gz"]), "--json", str(out["calls.json"]), "--platform", platform,
+                "--copy-number", str(out["cn.json"])]) == 0
+    assert cli(["longread", "call", *base, "--calls", str(out["calls.json"]), "--phase-json", str(out["phase.json"])]) == 0
+    return out
+
+
+def variants(calls_path: Path) -> dict[str, str]:
+    return {f"{v['gene']}:{v['hgvs_c']}": v["zygosity"] for v in json.loads(calls_path.read_text())["variants"]}
+
+
+def relations(phase: dict) -> dict[frozenset, str]:
+    return {frozenset((p["a"], p["b"])): p["relation"] for p in phase["pairs"]}
+
+
+def haplotype_sets(phase: dict) -> list[set[frozenset]]:
+    """Each block as the set of its two haplotypes (member names), independent of which is called 1."""
+    out = []
+    for b in phase["blocks"]:
+        haps = [frozenset(m["name"] for m in b["members"] if m["haplotype"] == h) for h in (1, 2)]
+        out.append(set(haps))
+    return out
+
+
+@pytest.mark.parametrize("platform", ["hifi", "ont"])
+def test_sea_a37_cs_and_hbs_b0_phased(ref_dir, workdir, platform):
+    out = run_patient(ref_dir, workdir, platform, "seacs")
+    alpha, beta, dels, doc = load_cn_json(out["cn.json"])
+    assert (alpha.alleles, alpha.alternatives, alpha.assessable) == (("--SEA", "-a3.7"), [], True)
+    assert (beta.alleles, beta.alternatives) == (("B", "B"), [])
+    assert alpha.copy_number == {"HBA2": 0, "HBA1": 0, "hybrid": 1}
+    assert [(d.name, d.copies, d.evidence["haplotypes"]) for d in dels] == [("--SEA", 1, [1]), ("-a3.7", 1, [2])]
+    sea, a37 = dels
+    # the --SEA junction is unique sequence: exact GRCh38 breakpoints (catalog 165401-184701)
+    assert (sea.start1, sea.end1) == (165401, 184701)
+    # -a3.7: one Z unit lost, the jump placed inside the identical stretch
+    z = homology_boxes(LocusReference.load(ref_dir))["Z"]
+    assert a37.end1 - (a37.start1 - 1) == z.offset == 3804
+    assert z.stretch_start0 <= a37.start1 - 1 <= z.stretch_end0
+    assert sea.junction_reads >= 5 and a37.junction_reads >= 5
+    segs = [(s["start"], s["end"], s["copies"]) for s in doc["ploidy_segments"]]
+    assert segs == [(165401, a37.start1 - 1, 1), (a37.start1, a37.end1, 0), (a37.end1 + 1, 184701, 1)]
+    assert doc["incompletely_assessed"] == ["Chinese_GgAgdb", "HPFH-1", "HPFH-2", "HPFH-3", "HS40del60.3", "Thai_GgAgdb"]
+    assert not [x for x in doc["not_assessable"] if x["what"].endswith("cluster")]
+    assert {k: v for k, v in variants(out["calls.json"]).items() if k.startswith("HBB")} == {
+        HBS: "heterozygous", B0_CD39: "heterozygous"}
+    phase = json.loads(out["phase.json"].read_text())
+    rel = relations(phase)
+    assert (rel[frozenset(("--SEA", "-a3.7"))], rel[frozenset((HBS, B0_CD39))]) == ("trans", "trans")
+    assert {frozenset({HBS}), frozenset({B0_CD39})} in haplotype_sets(phase)
+    assert all(p["discordant_reads"] <= 0.05 * p["reads"] and p["reads"] >= 5 for p in phase["pairs"])
+    assert out["cn.png"].read_bytes()[:4] == b"\x89PNG"
+    rows = out["cn.tsv"].read_text().splitlines()
+    assert rows[0] == "chrom\tstart\tend\tmean_depth\tcalled_copies"
+    def called_at(chrom: str, pos1: int) -> str:
+        return next(r.split("\t")[4] for r in rows[1:] if r.split("\t")[0] == chrom
+                    and int(r.split("\t")[1]) <= pos1 <= int(r.split("\t")[2]))
+
+    assert (called_at("chr16", 175000), called_at("chr16", 180000), called_at("chr16", 160000)) == ("0", "1", "2")
+
+
+@pytest.mark.parametrize("platform", ["hifi", "ont"])
+def test_cd4142_homozygote_no_deletion(ref_dir, workdir, platform):
+    out = run_patient(ref_dir, workdir, platform, "cd4142")
+    alpha, beta, dels, doc = load_cn_json(out["cn.json"])
+    assert (alpha.alleles, beta.alleles, dels, doc["ploidy_segments"]) == (("aa", "aa"), ("B", "B"), [], [])
+    assert alpha.copy_number == {"HBA2": 2, "HBA1": 2, "hybrid": 0}
+    assert {g: v["copies"] for g, v in doc["copy_number"].items()} == {
+        "HBZ": 2, "HBA2": 2, "HBA1": 2, "HBQ1": 2, "HBB": 2, "HBD": 2, "HBG1": 2, "HBG2": 2}
+    assert variants(out["calls.json"]) == {"HBB:c.126_129del": "homozygous"}
+    phase = json.loads(out["phase.json"].read_text())
+    assert (phase["blocks"], phase["pairs"], phase["unphased"]) == ([], [], [])
+
+
+@pytest.mark.parametrize("key,alpha_exp,beta_exp,names", [
+    ("anti37", ("aaa_anti3.7", "aa"), ("B", "B"), [("aaa_anti3.7", 1)]),
+    ("del619_1393", ("aa", "aa"), ("1393del", "619del"), [("619del", 1), ("1393del", 1)]),
+])
+def test_hifi_homology_triplication_and_adjacent_beta_deletions(ref_dir, workdir, key, alpha_exp, beta_exp, names):
+    out = run_patient(ref_dir, workdir, "hifi", key)
+    alpha, beta, dels, doc = load_cn_json(out["cn.json"])
+    assert (alpha.alleles, beta.alleles) == (alpha_exp, beta_exp)
+    assert [(d.name, d.copies) for d in dels] == names
+    if key == "anti37":
+        z = homology_boxes(LocusReference.load(ref_dir))["Z"]
+        assert [(d.kind, d.end1 - d.start1 + 1) for d in dels] == [("duplication", z.offset)]
+        assert alpha.copy_number == {"HBA2": 2, "HBA1": 2, "hybrid": 1}
+        assert [(s["end"] - s["start"] + 1, s["copies"]) for s in doc["ploidy_segments"]] == [(z.offset, 3)]
+    else:
+        assert sorted(h for d in dels for h in d.evidence["haplotypes"]) == [1, 2]
+        assert {(d.start1, d.end1) for d in dels} >= {(5225389, 5226007)}
+        assert {g: v["copies"] for g, v in doc["copy_number"].items()}["HBB"] == 0
+
+
+ONT_PILEUP_GAP = pytest.mark.xfail(strict=True, reason=(
+    "thalgen.pileup counts the 13 ONT --SEA reads whose 19.3-kb deletion is one long CIGAR 'D' as deletion "
+    "observations at chr16:177409, so the hemizygous Hb CS (21 alt reads, 1 copy) is not called and not "
+    "flagged either; reads inside a structural gap (D/N >= 500 bp) must not count as depth there"))
+
+
+@pytest.mark.parametrize("platform", ["hifi", pytest.param("ont", marks=ONT_PILEUP_GAP)])
+def test_cs_on_hybrid_hemizygous_cis_to_a37(ref_dir, workdir, platform):
+    out = run_patient(ref_dir, workdir, platform, "seacs")
+    # the small-variant caller used the long-read copies: Hb CS on the hybrid is hemizygous
+    assert variants(out["calls.json"]) == {HBS: "heterozygous", B0_CD39: "heterozygous", CS_ON_HYBRID: "hemizygous"}
+    phase = json.loads(out["phase.json"].read_text())
+    assert relations(phase) == {
+        frozenset(("--SEA", "-a3.7")): "trans",
+        frozenset(("--SEA", CS_ON_HYBRID)): "trans",
+        frozenset(("-a3.7", CS_ON_HYBRID)): "cis",
+        frozenset((HBS, B0_CD39)): "trans",
+    }
+    assert haplotype_sets(phase) == [
+        {frozenset({"--SEA"}), frozenset({"-a3.7", CS_ON_HYBRID})},
+        {frozenset({HBS}), frozenset({B0_CD39})},
+    ]
+    assert phase["unphased"] == []
