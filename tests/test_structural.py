@@ -205,3 +205,60 @@ def test_cli_bins_pon_call_writes_json_tsv_png(locus_ref, sim_dir, tmp_path, cap
     # a bins file of another sample is refused
     assert main(["cnv", "call", "--reference", refdir, "--bam", str(bam), "--sample", "other", "--bins", str(tmp_path / "s.bins.tsv"),
                  "--json", str(out["json"])]) == 1
+
+
+def _synthetic_panel_bins(ref: LocusReference, sample: str, seed: int, targets, per_bin: float = 130.0):
+    """Poisson read-start counts of a two-copy sample captured only on ``targets`` (no BAM needed)."""
+    import numpy as np
+
+    from thalgen.copynumber import BIN_SIZE, BinCounts, mappability
+
+    maps = mappability(ref, 150)
+    chrom, start0, end0, cap = [], [], [], []
+    for c, sm in maps.items():
+        b0 = np.arange(sm.n_bins()) * BIN_SIZE
+        chrom += [c] * sm.n_bins()
+        start0.append(sm.start0 + b0)
+        end0.append(sm.start0 + np.minimum(b0 + BIN_SIZE, sm.length))
+        cap.append(sm.capacity())
+    chrom_a, s0, e0, cap_a = np.array(chrom), np.concatenate(start0), np.concatenate(end0), np.concatenate(cap)
+    on = np.zeros(len(cap_a), dtype=bool)
+    for iv in targets:
+        on |= (chrom_a == iv.chrom) & (s0 >= iv.start0) & (e0 <= iv.end0)
+    count = np.random.default_rng(seed).poisson(np.where(on, cap_a / BIN_SIZE * per_bin, 0.0)).astype(float)
+    return BinCounts(sample, 150, chrom_a, s0, e0, cap_a, count)
+
+
+def test_alpha_gene_panel_keeps_its_call_and_names_the_hs40_deletion_it_cannot_see(locus_ref):
+    from thalgen.copynumber import fit_depth_model, mappability
+    from thalgen.structural import call_cluster
+
+    targets = [Interval.parse("chr16:168001-180000"), Interval.parse("chr16:186001-192000"),
+               Interval.parse("chr11:5223001-5229500"), Interval.parse("chr11:5260001-5266000")]
+    pon = build_pon([_synthetic_panel_bins(locus_ref, f"n{i}", i, targets) for i in range(3)])
+    model = fit_depth_model(_synthetic_panel_bins(locus_ref, "x", 9, targets), pon)
+    r = call_cluster("alpha", locus_ref, model, mappability(locus_ref, 150), [])
+    # before: ("HS40del60.3", "aa") tied with the normal pair (no depth over it): an unresolved call
+    assert (r.genotype.alleles, r.genotype.assessable, r.genotype.alternatives) == (("aa", "aa"), True, [])
+    hs40 = [x for x in r.not_assessable if x["what"] == "HS40del60.3"]
+    assert [x["reason"].startswith("chr16:97579-157874 is not covered by enough usable depth") for x in hs40] == [True]
+    assert "HS40del60.3" not in r.incompletely_assessed and r.deletions == []
+
+
+# Reference-set regressions (seed of config/reference_patients.yaml): a triplication heterozygote was called
+# homozygous because chr16 was scaled on its 12-kb never-deleted stretch alone, which sits ~8 % below the
+# rest of the slice; the crossover of a triplication could not be placed in the last read length of its box.
+REFERENCE_SEED_CASES = [
+    ("r_anti37", ["aaa_anti3.7"], [], ("aaa_anti3.7", "aa"), [("aaa_anti3.7", 1)]),
+    ("r_anti42", ["aaa_anti4.2"], [], ("aaa_anti4.2", "aa"), [("aaa_anti4.2", 1)]),
+    ("r_a205", ["-(a)20.5"], [], ("-(a)20.5", "aa"), [("-(a)20.5", 1)]),
+    ("r_a37_cs", ["-a3.7"], ["HBA2:c.427T>C"], ("-a3.7", "aa"), [("-a3.7", 1)]),
+]
+
+
+@pytest.mark.parametrize("pid,h1,h2,alpha,events", REFERENCE_SEED_CASES)
+def test_wgs_30x_reference_seed_alpha_events_exact(locus_ref, sim_dir, pid, h1, h2, alpha, events):
+    bam = simulate_bam(locus_ref, sim_dir, pid, h1, h2, seed=2027)
+    doc = call_sample_cn(locus_ref, bam, pid).document
+    assert (doc["alpha"]["alleles"], doc["beta"]["alleles"]) == (list(alpha), ["B", "B"])
+    assert [(d["name"], d["copies"]) for d in doc["deletions"]] == events

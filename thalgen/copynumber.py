@@ -451,7 +451,7 @@ class DepthModel:
 
 
 def fit_depth_model(bins: BinCounts, pon: PanelOfNormals | None = None) -> DepthModel:
-    """Scale each cluster on its never-deleted bins; dispersion from their residuals."""
+    """Scale each cluster on its never-deleted bins, then on all bins segmented at two copies; dispersion from their residuals."""
     use_pon = pon is not None and pon.usable
     if use_pon and pon.key != bins.key():
         raise InputError("--pon", "the panel of normals was built on different bins (reference or bin size)")
@@ -485,14 +485,41 @@ def fit_depth_model(bins: BinCounts, pon: PanelOfNormals | None = None) -> Depth
         per_base = s * (np.median(base[ref_rows]) if use_pon else BIN_SIZE) / BIN_SIZE
         depth[chrom] = float(per_base * bins.read_length)
     used &= expected2 > 0
-    ref_used = nd & used
-    dispersion = 1.0
-    if ref_used.sum() >= MIN_NORMALISING_BINS:
-        mu = expected2[ref_used]
-        pearson = (bins.count[ref_used] - mu) ** 2 / mu
-        keep = pearson <= np.quantile(pearson, 0.98)
-        dispersion = max(1.0, float(pearson[keep].mean()))
-    return DepthModel(bins, expected2, used, dispersion, scale, "panel_of_normals" if use_pon else "self", depth, problems)
+    model = DepthModel(bins, expected2, used, _dispersion(bins.count, expected2, nd & used), scale,
+                       "panel_of_normals" if use_pon else "self", depth, problems)
+    # Second pass. The never-deleted bins of chr16 are one ~12 kb stretch at the slice's 3' end, and
+    # depth drifts by several % along a slice, so a scale from there alone can sit 5-10 % off the rest
+    # of the cluster: enough to turn a triplication carrier's 3 copies into "4". The scale is therefore
+    # re-fitted on every bin the first pass segments at two copies (most of the cluster in most
+    # samples), which the first pass can find reliably because a few % cannot move a bin by a copy.
+    two = np.zeros(len(base), dtype=bool)
+    for chrom in scale:
+        for seg in segment_copy_number(model, chrom):
+            if seg.copies == 2:
+                two |= (bins.chrom == chrom) & (bins.start0 >= seg.start0) & (bins.end0 <= seg.end0)
+    two &= used
+    for chrom in scale:
+        rows = bins.chrom == chrom
+        ref_rows = rows & two
+        if ref_rows.sum() < max(MIN_NORMALISING_BINS, int((rows & nd & used).sum())):
+            continue
+        s = _robust_scale(bins.count[ref_rows], base[ref_rows])
+        scale[chrom] = s
+        expected2[rows] = s * base[rows]
+        per_base = s * (np.median(base[ref_rows]) if use_pon else BIN_SIZE) / BIN_SIZE
+        depth[chrom] = float(per_base * bins.read_length)
+    model.dispersion = _dispersion(bins.count, expected2, (two | nd) & used)
+    return model
+
+
+def _dispersion(count: np.ndarray, expected2: np.ndarray, rows: np.ndarray) -> float:
+    """Pearson variance/mean over ``rows`` (top 2 % trimmed), at least 1."""
+    if rows.sum() < MIN_NORMALISING_BINS:
+        return 1.0
+    mu = expected2[rows]
+    pearson = (count[rows] - mu) ** 2 / mu
+    keep = pearson <= np.quantile(pearson, 0.98)
+    return max(1.0, float(pearson[keep].mean()))
 
 
 def _robust_scale(counts: np.ndarray, base: np.ndarray) -> float:

@@ -132,6 +132,17 @@ def _observable(sm: SliceMap, pos0: int) -> bool:
     return 0 <= rel < sm.length and sm.target[rel] >= 0 and sm.partner[rel] < 0
 
 
+def _observable_window(sm: SliceMap, pos0: int, d: CatalogDeletion) -> bool:
+    """A junction could anchor anywhere the breakpoint may lie (catalog uncertainty around ``pos0``).
+
+    -(a)20.5 ends somewhere in HBA1 (+-1 kb), partly paralogous to HBA2: no junction read need be
+    seen there, and charging the catalog allele for the missing reads let a novel depth segment with
+    the same extent win over it.
+    """
+    step = max(1, d.uncertainty_bp // 10)
+    return all(_observable(sm, p) for p in range(pos0 - d.uncertainty_bp, pos0 + d.uncertainty_bp + 1, step))
+
+
 def _matches(j: Junction, d: CatalogDeletion) -> bool:
     if d.start1 is None or d.end1 is None or j.chrom != d.chrom or j.kind != d.kind:
         return False
@@ -231,7 +242,7 @@ def call_cluster(
         hap = prof.bins(prof.segment(start0, end0, copies))
         alleles.append(Allele(d.name, cluster, d.kind, chrom, start0, end0, hap, d,
                               my_junctions[j_hit] if j_hit is not None else None, clipped=not inside, prior=CATALOG_PRIOR,
-                              junction_observable=inside and _observable(sm, start0 - 1) and _observable(sm, end0)))
+                              junction_observable=inside and _observable_window(sm, start0 - 1, d) and _observable_window(sm, end0, d)))
     # novel: junctions no catalog row explains, then depth segments
     for i, j in enumerate(my_junctions):
         if i in matched:
@@ -244,10 +255,29 @@ def call_cluster(
         if any(a.kind == kind and abs(a.start0 - start0) <= _tolerance(a) and abs(a.end0 - end0) <= _tolerance(a) for a in alleles):
             continue  # a catalog allele (or a junction) already explains this depth segment
         copies = 2 if kind == "duplication" else 0
+        hap = prof.bins(prof.segment(start0, end0, copies))
+        # a segment edge beside folded/masked bins (e.g. -(a)20.5 ending in HBA1's copy of the Z box) is
+        # only known to the nearest *plain* bin; if it changes no more usable bins than a novel event
+        # needs, it is the same event as a known allele, and offering it as novel only lets depth noise
+        # at that edge beat the precise catalog allele
+        plain = used & (prof.cap <= BIN_SIZE)  # unfolded bins: a folded bin's share of each copy is less certain
+        if any(a.kind == kind and int((np.abs(a.hap - hap)[plain] > 0.25).sum()) < NOVEL_MIN_BINS for a in alleles):
+            continue
         alleles.append(Allele(_novel_name(cluster, kind, chrom, start0, end0, prof, sm), cluster, kind, chrom, start0, end0,
-                              prof.bins(prof.segment(start0, end0, copies)), prior=NOVEL_PRIOR))
+                              hap, prior=NOVEL_PRIOR))
 
     rho = _junction_rate(model, chrom, read_length)
+    # a catalog event the assay cannot see (off the panel's targets, e.g. an HS-40 deletion on an
+    # alpha-gene panel) is a limitation of this one call, named as such; it neither stays a candidate
+    # (it would tie with the normal chromosome) nor makes the cluster not assessable. Only events that
+    # reach the cluster's own genes decide whether the cluster can be assessed at all.
+    blind = [a for a in alleles if a.catalog is not None and a.name not in HOMOLOGY_BOX
+             and not _touches_core(a, cluster, sm, prof) and _het_power(a, exp2, used, disp) < MIN_POWER_LOG10]
+    for a in blind:
+        not_assessable.append({"what": a.name, "reason": f"{a.chrom}:{a.start0 + 1}-{a.end0} is not covered by enough "
+                               "usable depth (outside the assay's targets or masked): it cannot be excluded"})
+    alleles = [a for a in alleles if not any(a is b for b in blind)]
+    incompletely = [n for n in incompletely if n not in {a.name for a in blind}]
     power = _power(alleles, exp2, used, disp)
     reason = ""
     assessable = True
@@ -306,7 +336,7 @@ def _homology_allele(d: CatalogDeletion, box, prof: _Profiles, depth_ll, normal_
                      read_length: int, chrom: str) -> Allele:
     """-a3.7/-a4.2 (one box unit lost) or anti (one gained), crossover where the depth fits best."""
     copies = 0 if d.kind == "deletion" else 2
-    cands = set(range(box.stretch_start0, max(box.stretch_start0 + 1, box.stretch_end0 - read_length + 1), 25))
+    cands = set(range(box.stretch_start0, box.stretch_end0 + 1, 25))  # anywhere in the identical stretch
     cat0 = (d.start1 or 0) - 1
     if box.stretch_start0 - 2000 <= cat0 <= box.stretch_end0 + 2000:
         cands |= set(range(cat0 - d.uncertainty_bp, cat0 + d.uncertainty_bp + 1, 100))
@@ -388,17 +418,33 @@ def _junction_ll(pair: tuple[Allele, Allele], junctions: list[Junction], rho: fl
     return ll
 
 
+#: Genes whose loss defines each cluster's genotype: if a catalog event over them cannot be seen,
+#: the cluster is not assessable; other events (e.g. HS-40, HBZ-only) are listed one by one instead.
+CORE_GENES = {"alpha": ("HBA2", "HBA1"), "beta": ("HBB", "HBD")}
+
+
+def _touches_core(a: Allele, cluster: str, sm: SliceMap, prof: _Profiles) -> bool:
+    per_pos = _per_position(a, sm, prof)
+    for g in CORE_GENES[cluster]:
+        gene = genes()[g]
+        lo, hi = max(0, gene.start1 - 1 - sm.start0), min(sm.length, gene.end1 - sm.start0)
+        if hi > lo and (per_pos[lo:hi] != 1).any():
+            return True
+    return False
+
+
 def _power(alleles: list[Allele], exp2: np.ndarray, used: np.ndarray, disp: float) -> float:
     """Smallest expected log10 LR of a heterozygous catalog allele against the normal pair (depth only)."""
+    powers = [_het_power(a, exp2, used, disp) for a in alleles
+              if a.catalog is not None and a.kind != "normal" and not a.clipped]
+    return min(powers) if powers else 0.0
+
+
+def _het_power(a: Allele, exp2: np.ndarray, used: np.ndarray, disp: float) -> float:
+    """Expected log10 LR of ``a`` heterozygous against the normal pair, over the usable bins (depth only)."""
     mu0 = np.maximum(exp2[used], 1e-9)
-    worst = math.inf
-    for a in alleles:
-        if a.catalog is None or a.kind == "normal" or a.clipped:
-            continue
-        mu1 = np.maximum(exp2[used] * np.maximum(a.hap[used] + 1.0, 0.04) / 2.0, 1e-9)
-        kl = float(((mu1 * np.log(mu1 / mu0) - mu1 + mu0) / disp).sum() / math.log(10))
-        worst = min(worst, kl)
-    return worst if worst != math.inf else 0.0
+    mu1 = np.maximum(exp2[used] * np.maximum(a.hap[used] + 1.0, 0.04) / 2.0, 1e-9)
+    return float(((mu1 * np.log(mu1 / mu0) - mu1 + mu0) / disp).sum() / math.log(10))
 
 
 def _per_position(a: Allele, sm: SliceMap, prof: _Profiles) -> np.ndarray:
