@@ -14,6 +14,11 @@ seen with reference reads is on one chromosome, without them on every chromosome
 (a -a3.7 nested in a --SEA on the other chromosome is therefore hemizygous, not homozygous). This
 also holds for amplicon long reads (long-range PCR), where depth is no copy-number signal at all.
 
+``log_likelihood_ratio`` (genotype and each deletion) is a read count, not a model fit: log10(2) per read
+that decides (supporting + reference reads of the weakest event), the odds one read gives under a
+one-chromosome-in-two sampling. Events carried by fewer than MIN_EVENT_FRACTION of the reads across them
+are listed in ``junctions`` with ``called: false``; a catalog event among them refuses the cluster.
+
 The output is the cn.json shape of ``thalgen.structural.cn_document`` (loads with ``load_cn_json``),
 so ``thalgen call --copy-number`` and ``thalgen report`` work unchanged, plus a ``phase`` section:
 heterozygous small variants and deletions linked into haplotype blocks by the reads that carry them.
@@ -26,7 +31,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pysam
