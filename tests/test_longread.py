@@ -164,13 +164,7 @@ def test_hifi_triplication_never_a_confident_normal(ref_dir, workdir):
     assert [x["what"] for x in doc["not_assessable"]][0] == "alpha cluster"
 
 
-ONT_PILEUP_GAP = pytest.mark.xfail(strict=True, reason=(
-    "thalgen.pileup counts the 13 ONT --SEA reads whose 19.3-kb deletion is one long CIGAR 'D' as deletion "
-    "observations at chr16:177409, so the hemizygous Hb CS (21 alt reads, 1 copy) is not called and not "
-    "flagged either; reads inside a structural gap (D/N >= 500 bp) must not count as depth there"))
-
-
-@pytest.mark.parametrize("platform", ["hifi", pytest.param("ont", marks=ONT_PILEUP_GAP)])
+@pytest.mark.parametrize("platform", ["hifi", "ont"])
 def test_cs_on_hybrid_hemizygous_cis_to_a37(ref_dir, workdir, platform):
     out = run_patient(ref_dir, workdir, platform, "seacs")
     # the small-variant caller used the long-read copies: Hb CS on the hybrid is hemizygous

@@ -29,6 +29,8 @@ QUAL_BIN_EDGES = np.array([10, 15, 20, 25, 30, 35, 40, 256])
 QUAL_BIN_PHRED = np.array([5, 10, 15, 20, 25, 30, 35, 40], dtype=float)
 N_QBINS = len(QUAL_BIN_EDGES)
 _FLUSH_BASES = 2_000_000
+#: Indels at least this long are structural (long-read alignments jump deletions with one CIGAR 'D').
+MAX_SMALL_INDEL = 50
 
 
 @dataclass
@@ -179,6 +181,8 @@ def pileup_region(
                     anchor = refseq.fetch0(rpos - 1, rpos)
                     _add_indel(indel_reads, ref, chrom, rpos, anchor, anchor + seq[qpos : qpos + n], read.mapping_quality)
                 qpos += n
+            elif op == 2 and n >= MAX_SMALL_INDEL:  # a structural deletion spanned by a long read:
+                rpos += n  # evidence for the copy-number caller, not a small variant or depth here
             elif op == 2:  # deletion
                 if high and start0 < rpos < end0 and rpos > skip_below0:
                     ref_del = refseq.fetch0(rpos - 1, min(rpos + n, refseq.interval.end0))

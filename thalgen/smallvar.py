@@ -226,7 +226,7 @@ def call_region(
             alt_fraction=ev.reads / d, quality=qual, genotype_quality=gq,
         ))
     for c in calls:
-        if c.depth < settings.min_depth:
+        if c.depth < required_depth(settings.min_depth, c.total_copies):
             c.filters.append("LowDepth")
         _annotate(ref, c)
     calls = [c for c in calls if c.in_catalog or "LowDepth" not in c.filters]
@@ -248,12 +248,28 @@ class CopyNumberLookup:
                 return n
         return self.default
 
+    def array(self, chrom: str, start0: int, end0: int) -> np.ndarray:
+        """Copies at each position of ``[start0, end0)``."""
+        out = np.full(end0 - start0, self.default, dtype=np.int64)
+        for c, s, e, n in self.segments:
+            if c == chrom and s < end0 and e > start0:
+                out[max(s, start0) - start0 : min(e, end0) - start0] = n
+        return out
 
-def low_depth_intervals(pile: RegionPileup, min_depth: int, merge_gap: int = 25) -> list[tuple[int, int, int, int]]:
-    """Runs of positions with usable depth < min_depth, runs closer than ``merge_gap`` bp merged:
-    (start0, end0, min depth, max low-MAPQ reads). Merging keeps a patchy region one line in the report."""
+
+def required_depth(min_depth: int, copies: int | np.ndarray) -> int | np.ndarray:
+    """``min_depth`` is set for two copies; a site with fewer copies (beside a deletion) needs
+    proportionally fewer reads for the same reads-per-copy, and a site deleted on both needs none."""
+    return np.ceil(np.asarray(copies) * min_depth / 2).astype(np.int64) if isinstance(copies, np.ndarray) \
+        else math.ceil(copies * min_depth / 2)
+
+
+def low_depth_intervals(pile: RegionPileup, required: np.ndarray, merge_gap: int = 25) -> list[tuple[int, int, int, int]]:
+    """Runs of positions with usable depth below the required depth (per position), runs closer than
+    ``merge_gap`` bp merged: (start0, end0, min depth, max low-MAPQ reads). Merging keeps a patchy region
+    one line in the report."""
     depth = pile.depth
-    low = depth < min_depth
+    low = depth < required
     if not low.any():
         return []
     edges = np.diff(np.concatenate(([0], low.astype(np.int8), [0])))
@@ -314,7 +330,8 @@ def call_sample(
                 "region_mean_depth": round(float(depth.mean()), 1),
                 "low_mapq_mean": round(float(pile.low_mapq_depth[exonic].mean()) if exonic.any() else 0.0, 1),
             }
-            for s0, e0, min_dp, lowmq in low_depth_intervals(pile, settings.min_depth):
+            required = required_depth(settings.min_depth, copies.array(iv.chrom, iv.start0, iv.end0))
+            for s0, e0, min_dp, lowmq in low_depth_intervals(pile, required):
                 not_callable.append(NotCallable(
                     chrom=iv.chrom, start1=s0 + 1, end1=e0, gene=tx.gene, what="region",
                     reason=_describe_low(min_dp, lowmq, settings.min_depth),
