@@ -58,6 +58,9 @@ class CallSettings:
     min_qual: float = 20.0
     snv_prior: float = 1e-3
     indel_prior: float = 2e-4
+    #: prior for a catalogued globin variant: these alleles are common in the populations tested
+    #: (carrier frequencies of 1-10 %), so noisy long reads need not overcome a genome-wide prior there
+    catalog_prior: float = 1e-2
     pileup: PileupSettings = field(default_factory=PileupSettings)
 
 
@@ -129,6 +132,12 @@ def _posterior(ll: np.ndarray, prior_variant: float) -> tuple[int, float, int]:
     return best, min(qual, 9999.0), int(min(99, round(gq)))
 
 
+def _prior(chrom: str, pos1: int, ref: str, alt: str, default: float, settings: CallSettings) -> float:
+    from thalgen import catalog
+
+    return settings.catalog_prior if catalog.find_variant(chrom, pos1, ref, alt) is not None else default
+
+
 def _zygosity(k: int, n: int) -> str:
     if n == 1:
         return "hemizygous"
@@ -184,7 +193,7 @@ def call_region(
             continue
         r_i, a_i = int(ref_idx[i]), int(best_alt[i])
         ll = _snv_loglik(pile.counts[i], r_i, a_i, n)
-        k, qual, gq = _posterior(ll, settings.snv_prior)
+        k, qual, gq = _posterior(ll, _prior(pile.chrom, pos0 + 1, BASES[r_i], BASES[a_i], settings.snv_prior, settings))
         if k == 0 or qual < settings.min_qual:
             continue
         d = int(depth[i])
@@ -217,7 +226,7 @@ def call_region(
             continue
         err = indel_error_rate(settings.platform, repeat_copies)
         ll = _count_loglik(ref_reads, ev.reads, n, err)
-        k, qual, gq = _posterior(ll, settings.indel_prior)
+        k, qual, gq = _posterior(ll, _prior(pile.chrom, pos1, r, a, settings.indel_prior, settings))
         if k == 0 or qual < settings.min_qual:
             continue
         calls.append(VariantCall(

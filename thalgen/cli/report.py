@@ -24,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--calls", required=True, help="calls JSON from `thalgen call`")
     parser.add_argument("--copy-number", help="copy-number JSON from `thalgen cnv call`")
     parser.add_argument("--align-stats", help="alignment counts JSON from `thalgen align --stats`")
+    parser.add_argument("--phase", help="read-backed phase JSON (long reads, `thalgen longread call --phase-json`)")
     parser.add_argument("--bam", help="the sample's BAM: adds the per-exon coverage table (HBB, HBA2, HBA1)")
     parser.add_argument("--cn-png", help="copy-number plot (PNG) to embed in the HTML")
     parser.add_argument("--run", help="sequencing run id, shown on the report")
@@ -53,7 +54,7 @@ def main(args: argparse.Namespace) -> int:
             png_data_uri(png)
         except ValueError:
             raise InputError(args.cn_png, "not a PNG image") from None
-    report = build_report(args.sample, ref, args.calls, args.copy_number, args.align_stats, info)
+    report = build_report(args.sample, ref, args.calls, args.copy_number, args.align_stats, info, args.phase)
     run = args.run or info.get("run")
     if run:
         report["run"] = run

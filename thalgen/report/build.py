@@ -43,6 +43,20 @@ def not_callable_from_json(d: dict[str, Any]) -> NotCallable:
     return NotCallable(**fields)
 
 
+def apply_phase(variants: list[VariantCall], phase: dict[str, Any]) -> None:
+    """Give read-phased variants a phase set (block + haplotype): same set = cis, so the interpretation
+    uses phase from the reads instead of assuming compound heterozygosity."""
+    by_name: dict[str, str] = {}
+    for block in phase.get("blocks", []):
+        for m in block.get("members", []):
+            if m.get("kind") == "variant":
+                by_name[m["name"]] = f"{block['id']}.h{m['haplotype']}"
+    for v in variants:
+        ps = by_name.get(f"{v.gene}:{v.hgvs_c}")
+        if ps:
+            v.phase_set = ps
+
+
 def _load_cn(path: str | Path | None) -> tuple[ClusterGenotype | None, ClusterGenotype | None, list[DeletionCall], dict[str, Any]]:
     if not path:
         return None, None, [], {}
@@ -90,12 +104,16 @@ def build_report(
     cn_path: str | Path | None = None,
     align_stats_path: str | Path | None = None,
     sample_info: dict[str, Any] | None = None,
+    phase_path: str | Path | None = None,
 ) -> dict[str, Any]:
     """The report.json dictionary for one sample."""
     calls = read_json(calls_path)
     if calls.get("sample") != sample:
         raise InputError(calls_path, f"calls are for sample {calls.get('sample')!r}, not {sample!r}")
     variants = [variant_from_json(v) for v in calls["variants"]]
+    phase = read_json(phase_path) if phase_path else None
+    if phase is not None:
+        apply_phase(variants, phase)
     not_callable = [not_callable_from_json(n) for n in calls["not_callable"]]
     alpha, beta, deletions, cn = _load_cn(cn_path)
     interpretation = interpret(alpha, beta, variants, not_callable)
@@ -116,6 +134,7 @@ def build_report(
         "not_callable": [n.to_json() for n in not_callable],
         "deletions": [d.to_json() for d in deletions],
         "copy_number": cn.get("copy_number", {}) if cn else {},
+        "phase": {k: v for k, v in phase.items() if k != "sample"} if phase else None,
         "structural_assessment": {
             "alpha": cn.get("alpha") if cn else None,
             "beta": cn.get("beta") if cn else None,

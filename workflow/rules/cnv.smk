@@ -10,6 +10,45 @@ def pon_input(wildcards):
     return [f"{OUTDIR}/cohort/{assay}.pon.tsv"] if assay in PON_ASSAYS else []
 
 
+# Long reads (hifi/ont): deletions and duplications from reads that span them (split or long-gap
+# alignments), not from depth; phase of variants and deletions from the same reads.
+SHORT_READ_IDS = "|".join(sorted(s for s, r in SAMPLES.items() if r.platform == "illumina")) or "^$"
+LONG_READ_IDS = "|".join(sorted(s for s, r in SAMPLES.items() if r.platform != "illumina")) or "^$"
+
+
+rule longread_cn:
+    input:
+        bam=f"{OUTDIR}/{{sample}}/{{sample}}.bam",
+        ref=REF_FILES,
+    output:
+        json=f"{OUTDIR}/{{sample}}/{{sample}}.cn.json",
+        tsv=f"{OUTDIR}/{{sample}}/{{sample}}.cn.tsv",
+        png=f"{OUTDIR}/{{sample}}/{{sample}}.cn.png",
+    wildcard_constraints:
+        sample=LONG_READ_IDS,
+    log:
+        f"{OUTDIR}/logs/longread_cn/{{sample}}.log",
+    shell:
+        "thalgen longread call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample}"
+        " --json {output.json} --tsv {output.tsv} --png {output.png} > {log} 2>&1"
+
+
+rule longread_phase:
+    input:
+        bam=f"{OUTDIR}/{{sample}}/{{sample}}.bam",
+        calls=f"{OUTDIR}/{{sample}}/{{sample}}.calls.json",
+        ref=REF_FILES,
+    output:
+        f"{OUTDIR}/{{sample}}/{{sample}}.phase.json",
+    wildcard_constraints:
+        sample=LONG_READ_IDS,
+    log:
+        f"{OUTDIR}/logs/longread_phase/{{sample}}.log",
+    shell:
+        "thalgen longread call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample}"
+        " --calls {input.calls} --phase-json {output} > {log} 2>&1"
+
+
 rule cnv_bins:
     input:
         bam=f"{OUTDIR}/{{sample}}/{{sample}}.bam",
@@ -43,6 +82,8 @@ rule cnv_call:
         json=f"{OUTDIR}/{{sample}}/{{sample}}.cn.json",
         tsv=f"{OUTDIR}/{{sample}}/{{sample}}.cn.tsv",
         png=f"{OUTDIR}/{{sample}}/{{sample}}.cn.png",
+    wildcard_constraints:
+        sample=SHORT_READ_IDS,
     params:
         assay=lambda wc: SAMPLES[wc.sample].assay,
         pon=lambda wc: " ".join(f"--pon {p}" for p in pon_input(wc)),

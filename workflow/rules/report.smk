@@ -8,11 +8,13 @@ rule report:
         png=f"{OUTDIR}/{{sample}}/{{sample}}.cn.png",
         stats=f"{OUTDIR}/{{sample}}/{{sample}}.align.json",
         bam=f"{OUTDIR}/{{sample}}/{{sample}}.bam",
+        phase=lambda wc: [f"{OUTDIR}/{wc.sample}/{wc.sample}.phase.json"] if SAMPLES[wc.sample].platform != "illumina" else [],
         ref=REF_FILES,
     output:
         json=f"{OUTDIR}/{{sample}}/{{sample}}.report.json",
         html=f"{OUTDIR}/{{sample}}/{{sample}}.report.html",
     params:
+        phase=lambda wc: f"--phase {OUTDIR}/{wc.sample}/{wc.sample}.phase.json" if SAMPLES[wc.sample].platform != "illumina" else "",
         info=lambda wc: f"--info platform={SAMPLES[wc.sample].platform} --info assay={SAMPLES[wc.sample].assay}",
         run=config.get("run", "run"),
     log:
@@ -20,7 +22,7 @@ rule report:
     shell:
         "thalgen report --reference {REF_DIR} --sample {wildcards.sample} --calls {input.calls}"
         " --copy-number {input.cn} --cn-png {input.png} --align-stats {input.stats} --bam {input.bam}"
-        " --run {params.run} {params.info} --json {output.json} --html {output.html} > {log} 2>&1"
+        " --run {params.run} {params.phase} {params.info} --json {output.json} --html {output.html} > {log} 2>&1"
 
 
 rule couple_report:
