@@ -180,3 +180,13 @@ def test_real_hbs_carrier_at_low_depth_is_reported_filtered(locus_ref, tmp_path)
     result = call_sample(str(bam), locus_ref)
     assert [(v.hgvs_c, v.filters, v.pos1) for v in result.variants] == [("c.20A>T", ["LowDepth"], 5227002)]
     assert any(n.start1 <= 5227002 <= n.end1 for n in result.not_callable)
+
+
+def test_variant_beside_a_called_breakpoint_is_filtered(patients, locus_ref):
+    """With a deletion called ending next to HbS, the SNV is kept but filtered NearBreakpoint."""
+    from thalgen.smallvar import CopyNumberLookup
+
+    copies = CopyNumberLookup([], breakpoints=[("chr11", 5227020)])
+    result = call_sample(str(patients["hbs_ivs110"]["bam"]), locus_ref, copies=copies)
+    assert {(v.hgvs_c, tuple(v.filters)) for v in result.variants} == {
+        ("c.20A>T", ("NearBreakpoint",)), ("c.93-21G>A", ())}

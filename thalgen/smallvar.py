@@ -28,6 +28,9 @@ from thalgen.model import NotCallable, VariantCall
 from thalgen.normalize import right_shift_indel
 from thalgen.pileup import BASES, QUAL_BIN_PHRED, PileupSettings, RegionPileup, pileup_region
 
+#: Small variants this close to a called deletion/duplication junction are junction-read artefacts
+#: until shown otherwise: they are kept, filtered NearBreakpoint, never PASS.
+NEAR_BREAKPOINT_BP = 30
 #: Transcript flanks included in calling: promoter (-101 is c.-151) and the 3' end past the polyA signal.
 UPSTREAM_BP = 300
 DOWNSTREAM_BP = 300
@@ -246,10 +249,17 @@ def call_region(
 class CopyNumberLookup:
     """Copies of the locus at a position: 2 unless the copy-number caller says otherwise."""
 
-    def __init__(self, segments: list[tuple[str, int, int, int]] | None = None, default: int = 2) -> None:
+    def __init__(self, segments: list[tuple[str, int, int, int]] | None = None, default: int = 2,
+                 breakpoints: list[tuple[str, int]] | None = None) -> None:
         # segments: (chrom, start0, end0, copies), non-overlapping
         self.segments = segments or []
         self.default = default
+        #: (chrom, pos1) ends of the called deletions/duplications: reads from the rearranged allele that
+        #: run a few bases past a junction align with mismatches or small indels there
+        self.breakpoints = breakpoints or []
+
+    def near_breakpoint(self, chrom: str, pos1: int, window: int = NEAR_BREAKPOINT_BP) -> bool:
+        return any(c == chrom and abs(p - pos1) <= window for c, p in self.breakpoints)
 
     def __call__(self, chrom: str, pos0: int) -> int:
         for c, s, e, n in self.segments:
@@ -345,5 +355,8 @@ def call_sample(
                     chrom=iv.chrom, start1=s0 + 1, end1=e0, gene=tx.gene, what="region",
                     reason=_describe_low(min_dp, lowmq, settings.min_depth),
                 ))
+    for v in variants:
+        if copies.near_breakpoint(v.chrom, v.pos1):
+            v.filters.append("NearBreakpoint")
     variants.sort(key=lambda c: (c.chrom, c.pos1))
     return CallResult(variants, not_callable, depth_by_gene, regions)

@@ -34,7 +34,8 @@ def load_copy_segments(path: str) -> CopyNumberLookup:
     except json.JSONDecodeError as exc:
         raise InputError(path, f"not valid JSON ({exc.msg})") from None
     segs = [(s["chrom"], int(s["start"]) - 1, int(s["end"]), int(s["copies"])) for s in data.get("ploidy_segments", [])]
-    return CopyNumberLookup(segs)
+    ends = [(d["chrom"], int(d[k])) for d in data.get("deletions", []) for k in ("start", "end")]
+    return CopyNumberLookup(segs, breakpoints=ends)
 
 
 def main(args: argparse.Namespace) -> int:
