@@ -12,32 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from benchutil import run
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_REF = REPO.parent / "shared" / "reference"
-
-
-def run(cmd: str) -> tuple[float, int]:
-    """Run a shell command; return (wall seconds, peak RSS in MB of its largest process).
-
-    GNU time (when present) measures the pipeline's shell, whose rusage covers the processes it waited for.
-    """
-    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-        full = f"{timer} -f %M -o {rss.name} bash -c {shlex.quote(cmd)}" if timer else cmd
-        t0 = time.perf_counter()
-        subprocess.run(full, shell=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wall = time.perf_counter() - t0
-        text = rss.read().strip().splitlines()
-    peak_mb = int(text[-1]) // 1024 if timer and text and text[-1].isdigit() else -1
-    return wall, peak_mb
 
 
 def main() -> int:

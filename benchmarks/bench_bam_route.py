@@ -16,30 +16,17 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shlex
 import shutil
 import subprocess
-import tempfile
-import time
 from pathlib import Path
+
+from benchutil import run
 
 import pysam
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_REF = REPO.parent / "shared" / "reference"
 CHR1_LENGTH = 248_956_422
-
-
-def run(cmd: str) -> tuple[float, int]:
-    """Run a shell command; return (wall seconds, peak RSS in MB of its largest process; -1 without GNU time)."""
-    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-        full = f"{timer} -f %M -o {rss.name} bash -c {shlex.quote(cmd)}" if timer else cmd
-        t0 = time.perf_counter()
-        subprocess.run(full, shell=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wall = time.perf_counter() - t0
-        text = rss.read().strip().splitlines()
-    return wall, (int(text[-1]) // 1024 if timer and text and text[-1].isdigit() else -1)
 
 
 def lab_bam(locus_bam: Path, out: Path, n_background: int, seed: int) -> int:
