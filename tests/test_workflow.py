@@ -16,6 +16,19 @@ import yaml
 from conftest import REPO
 
 
+def _env() -> dict[str, str]:
+    """The test interpreter's bin directory first on PATH, so the workflow's `thalgen` and `snakemake` are
+    the ones installed with it (a fresh CI virtualenv), not whatever else the machine has."""
+    import os
+
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory, locus_ref_dir):
     work = tmp_path_factory.mktemp("wf")
@@ -39,9 +52,9 @@ def batch(tmp_path_factory, locus_ref_dir):
     config = work / "config.yaml"
     config.write_text(yaml.safe_dump({"samples": str(sheet), "reference": str(locus_ref_dir), "outdir": str(work / "out"), "threads": 1}))
     run = subprocess.run(
-        ["snakemake", "--cores", "2", "--keep-going", "--configfile", str(config), "--snakefile", str(REPO / "Snakefile"),
+        [*SNAKEMAKE, "--cores", "2", "--keep-going", "--configfile", str(config), "--snakefile", str(REPO / "Snakefile"),
          "--directory", str(REPO)],
-        capture_output=True, text=True,
+        capture_output=True, text=True, env=_env(),
     )
     return work / "out", run
 
@@ -82,7 +95,7 @@ def test_bad_sheet_is_one_line_error(tmp_path, locus_ref_dir):
     sheet.write_text("sample\tfq1\tplatform\tassay\nx/y\ta.fq\tillumina\twgs\n")
     config = tmp_path / "c.yaml"
     config.write_text(yaml.safe_dump({"samples": str(sheet), "reference": str(locus_ref_dir), "outdir": str(tmp_path / "o")}))
-    run = subprocess.run(["snakemake", "-n", "--configfile", str(config), "--snakefile", str(REPO / "Snakefile"), "--directory", str(REPO)],
-                         capture_output=True, text=True)
+    run = subprocess.run([*SNAKEMAKE, "-n", "--configfile", str(config), "--snakefile", str(REPO / "Snakefile"), "--directory", str(REPO)],
+                         capture_output=True, text=True, env=_env())
     assert run.returncode != 0
     assert f"thalgen: error: {sheet}: line 2: sample id 'x/y' is not safe as a file name" in run.stdout + run.stderr
