@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,19 +10,10 @@ from thalgen import copynumber as cn
 from thalgen.errors import InputError
 from thalgen.locus import LocusReference
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
-
-
 @pytest.fixture(scope="module")
-def ref(tmp_path_factory) -> LocusReference:
-    fastas = [SHARED / "chr11_beta_cluster.fa", SHARED / "chr16_HBA_cluster.fa"]
-    if not all(p.exists() for p in fastas):
-        pytest.skip("../shared/reference test slices not available")
-    from thalgen.refprep import prepare_from_locus_fastas
-
-    d = tmp_path_factory.mktemp("cnref")
-    prepare_from_locus_fastas(fastas).write(d)
-    return LocusReference.load(d)
+def ref(locus_ref) -> LocusReference:
+    """The shared GRCh38 test slices (conftest's session fixture)."""
+    return locus_ref
 
 
 def test_folding_pairs_hba2_with_hba1_and_masks_edges(ref):

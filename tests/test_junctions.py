@@ -11,19 +11,10 @@ from thalgen import junctions as jn
 from thalgen.align import bam_header
 from thalgen.locus import LocusReference
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
-
-
 @pytest.fixture(scope="module")
-def ref(tmp_path_factory) -> LocusReference:
-    fastas = [SHARED / "chr11_beta_cluster.fa", SHARED / "chr16_HBA_cluster.fa"]
-    if not all(p.exists() for p in fastas):
-        pytest.skip("../shared/reference test slices not available")
-    from thalgen.refprep import prepare_from_locus_fastas
-
-    d = tmp_path_factory.mktemp("jref")
-    prepare_from_locus_fastas(fastas).write(d)
-    return LocusReference.load(d)
+def ref(locus_ref) -> LocusReference:
+    """The shared GRCh38 test slices (conftest's session fixture)."""
+    return locus_ref
 
 
 def _write(path: Path, records: list[dict]) -> Path:
