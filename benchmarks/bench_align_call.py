@@ -17,10 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchutil import run
+from benchutil import locus_reference, run
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_REF = REPO.parent / "shared" / "reference"
 
 
 def main() -> int:
@@ -31,10 +29,7 @@ def main() -> int:
     args = ap.parse_args()
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
-    ref = work / "ref"
-    if not (ref / "manifest.json").exists():
-        subprocess.run(["thalgen", "reference", "prepare", "--locus-fasta", str(SHARED_REF / "chr11_beta_cluster.fa"),
-                        "--locus-fasta", str(SHARED_REF / "chr16_HBA_cluster.fa"), "--out", str(ref)], check=True)
+    ref = locus_reference(work)
     total_bp = sum(s["length"] for s in json.loads((ref / "manifest.json").read_text())["slices"])
     depth = round(args.pairs * 2 * 150 / total_bp / 0.97)  # simulator adds ~3 % duplicates on top
     spec = work / "spec.yaml"
