@@ -186,7 +186,7 @@ def test_variant_beside_a_called_breakpoint_is_filtered(patients, locus_ref):
     """With a deletion called ending next to HbS, the SNV is kept but filtered NearBreakpoint."""
     from thalgen.smallvar import CopyNumberLookup
 
-    copies = CopyNumberLookup([], breakpoints=[("chr11", 5227020)])
+    copies = CopyNumberLookup([], breakpoints=[("chr11", 5227020, 30)])
     result = call_sample(str(patients["hbs_ivs110"]["bam"]), locus_ref, copies=copies)
     assert {(v.hgvs_c, tuple(v.filters)) for v in result.variants} == {
         ("c.20A>T", ("NearBreakpoint",)), ("c.93-21G>A", ())}

@@ -29,8 +29,11 @@ from thalgen.normalize import right_shift_indel
 from thalgen.pileup import BASES, QUAL_BIN_PHRED, PileupSettings, RegionPileup, pileup_region
 
 #: Small variants this close to a called deletion/duplication junction are junction-read artefacts
-#: until shown otherwise: they are kept, filtered NearBreakpoint, never PASS.
+#: until shown otherwise: they are kept, filtered NearBreakpoint, never PASS. Homology-mediated fusions
+#: (Lepore, -a3.7, -a4.2) have a crossover placed only within the identical stretch, and reads of the
+#: fusion gene carry paralog differences near it, so their window is wider.
 NEAR_BREAKPOINT_BP = 30
+NEAR_HOMOLOGY_BREAKPOINT_BP = 100
 #: Transcript flanks included in calling: promoter (-101 is c.-151) and the 3' end past the polyA signal.
 UPSTREAM_BP = 300
 DOWNSTREAM_BP = 300
@@ -250,16 +253,16 @@ class CopyNumberLookup:
     """Copies of the locus at a position: 2 unless the copy-number caller says otherwise."""
 
     def __init__(self, segments: list[tuple[str, int, int, int]] | None = None, default: int = 2,
-                 breakpoints: list[tuple[str, int]] | None = None) -> None:
+                 breakpoints: list[tuple[str, int, int]] | None = None) -> None:
         # segments: (chrom, start0, end0, copies), non-overlapping
         self.segments = segments or []
         self.default = default
-        #: (chrom, pos1) ends of the called deletions/duplications: reads from the rearranged allele that
-        #: run a few bases past a junction align with mismatches or small indels there
+        #: (chrom, pos1, window) ends of the called deletions/duplications: reads from the rearranged allele
+        #: that run past a junction align with mismatches or small indels within ``window`` of it
         self.breakpoints = breakpoints or []
 
-    def near_breakpoint(self, chrom: str, pos1: int, window: int = NEAR_BREAKPOINT_BP) -> bool:
-        return any(c == chrom and abs(p - pos1) <= window for c, p in self.breakpoints)
+    def near_breakpoint(self, chrom: str, pos1: int) -> bool:
+        return any(c == chrom and abs(p - pos1) <= window for c, p, window in self.breakpoints)
 
     def __call__(self, chrom: str, pos0: int) -> int:
         for c, s, e, n in self.segments:

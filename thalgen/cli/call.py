@@ -9,7 +9,8 @@ from thalgen.cli.common import check_sample_id
 from thalgen.errors import InputError
 from thalgen.fileio import atomic_write_text, require_readable
 from thalgen.locus import LocusReference
-from thalgen.smallvar import CallSettings, CopyNumberLookup, call_sample
+from thalgen import catalog
+from thalgen.smallvar import NEAR_BREAKPOINT_BP, NEAR_HOMOLOGY_BREAKPOINT_BP, CallSettings, CopyNumberLookup, call_sample
 from thalgen.vcf import write_vcf
 
 HELP = "call SNVs and indels in HBB/HBA2/HBA1 with copy-number-aware genotypes"
@@ -34,8 +35,16 @@ def load_copy_segments(path: str) -> CopyNumberLookup:
     except json.JSONDecodeError as exc:
         raise InputError(path, f"not valid JSON ({exc.msg})") from None
     segs = [(s["chrom"], int(s["start"]) - 1, int(s["end"]), int(s["copies"])) for s in data.get("ploidy_segments", [])]
-    ends = [(d["chrom"], int(d[k])) for d in data.get("deletions", []) for k in ("start", "end")]
+    ends = [(d["chrom"], int(d[k]), _breakpoint_window(d["name"])) for d in data.get("deletions", []) for k in ("start", "end")]
     return CopyNumberLookup(segs, breakpoints=ends)
+
+
+def _breakpoint_window(name: str) -> int:
+    try:
+        mechanism = catalog.deletion_by_name(name).mechanism
+    except KeyError:  # a novel segment: its ends are estimates
+        mechanism = "homology"
+    return NEAR_HOMOLOGY_BREAKPOINT_BP if mechanism == "homology" else NEAR_BREAKPOINT_BP
 
 
 def main(args: argparse.Namespace) -> int:
