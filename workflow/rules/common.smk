@@ -1,6 +1,7 @@
 # Config and sample-sheet loading (validated), input functions and the list of final outputs.
 
 import os
+import sys
 from shlex import quote as shlex_quote
 from pathlib import Path
 
@@ -9,6 +10,10 @@ from snakemake.utils import validate
 from thalgen.errors import InputError
 from thalgen.samplesheet import couples, load_sample_sheet
 
+
+# The `thalgen` the rules call is the one installed beside this Snakemake (same environment), even when
+# the virtualenv is not activated (e.g. `.venv/bin/snakemake`).
+os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -78,7 +83,11 @@ def write_failure_summary():
         else:
             failed += ["--failed", f"{s}={failure_reason(s)}"]
     cmd = ["thalgen", "summary", "--outdir", OUTDIR, "--run", str(config.get("run", "run")), "--reports", *reports, *failed]
-    result = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        result = subprocess.run(cmd, capture_output=True, text=True)
+    except FileNotFoundError:
+        print("thalgen: error: the thalgen command is not installed in this environment (pip install -e .)")
+        return
     if result.returncode == 0:
         print(f"thalgen: wrote {OUTDIR}/summary.html listing {len(failed) // 2} failed sample(s)")
     else:
