@@ -52,9 +52,14 @@ def plot_cn(result, ref: LocusReference, path: str | Path, sample: str) -> Path:
         ax.set_title(title, fontsize=9)
         ax.axhline(2, color="0.8", lw=0.8, zorder=0)
         ax.legend(loc="upper right", fontsize=7)
+    return save_figure(fig, path, dpi=110)
+
+
+def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
+    """Lay out, write atomically as PNG and close a matplotlib figure."""
     fig.tight_layout()
     path = Path(path)
     with atomic_path(path, suffix=".png") as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
+        fig.savefig(tmp, dpi=dpi, format="png")
     plt.close(fig)
     return path

@@ -872,7 +872,7 @@ def plot(result: LongReadSample, ref: LocusReference, path: str | Path, sample: 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from thalgen.fileio import atomic_path
+    from thalgen.cnplot import save_figure
 
     panels = [c for c in result.clusters if CHROM_OF[c.genotype.cluster] in result.coverage]
     fig, axes = plt.subplots(max(1, len(panels)), 1, figsize=(11, 3.0 * max(1, len(panels))), squeeze=False)
@@ -901,12 +901,7 @@ def plot(result: LongReadSample, ref: LocusReference, path: str | Path, sample: 
         ax.set_xlabel(f"{chrom} position (kb, GRCh38)")
         ax.set_ylabel("reads")
         ax.legend(loc="upper right", fontsize=7)
-    fig.tight_layout()
-    path = Path(path)
-    with atomic_path(path, suffix=".png") as tmp:
-        fig.savefig(tmp, dpi=100, format="png")
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=100)
 
 
 def load_calls(path: str | Path) -> dict[str, Any]:
