@@ -354,9 +354,11 @@ def call_sample(
             }
             required = required_depth(settings.min_depth, copies.array(iv.chrom, iv.start0, iv.end0))
             for s0, e0, min_dp, lowmq in low_depth_intervals(pile, required):
+                # the threshold that applied there (copy-scaled: 8 beside a heterozygous deletion)
+                needed = int(required[s0 - iv.start0 : e0 - iv.start0].max())
                 not_callable.append(NotCallable(
                     chrom=iv.chrom, start1=s0 + 1, end1=e0, gene=tx.gene, what="region",
-                    reason=_describe_low(min_dp, lowmq, settings.min_depth),
+                    reason=_describe_low(min_dp, lowmq, needed),
                 ))
     for v in variants:
         if copies.near_breakpoint(v.chrom, v.pos1):
