@@ -167,3 +167,28 @@ def test_ont_indels_concentrate_in_homopolymers():
     share = homo.mean()
     assert 0.4 < share < 0.7
     assert in_homo / total > share + 0.15
+
+
+def test_amplicon_reads_are_whole_products_drawn_by_efficiency():
+    t = random_template(12_000, seed=20)
+    products = [[(1_000, 5_000, 1.0), (6_000, 9_000, 0.25)]]
+    reads = readsim.amplicon_reads([t], 40.0, products, HIFI, np.random.default_rng(21), "a")
+    spans = sorted(set(zip(reads.start0.tolist(), reads.end0.tolist())))
+    assert spans == [(1_000, 5_000), (6_000, 9_000)]  # every read is one whole product, nothing sheared
+    assert len(reads) == 50  # 40 x 1.0 + 40 x 0.25 expected, drawn together
+    n_long = int(np.sum(reads.start0 == 1_000))
+    assert 32 <= n_long <= 48 and n_long != 40  # multinomial, not a fixed split
+    assert int(reads.reverse.sum()) not in (0, len(reads))  # both strands
+    mm, ins, dele, total = _alignment_errors(t, reads)
+    assert (mm + ins + dele) / total < 1e-3  # HiFi errors, as for sheared reads
+    # each read covers its product end to end: the aligned span is the product
+    aligner = mappy.Aligner(seq=t.sequence, preset="map-hifi")
+    for s0, e0, seq in zip(reads.start0[:10], reads.end0[:10], reads.sequences[:10]):
+        hit = next(aligner.map(seq.decode()))
+        assert abs(hit.r_st - s0) <= 3 and abs(hit.r_en - e0) <= 3
+
+
+def test_amplicon_reads_without_products_is_empty():
+    t = random_template(3_000, seed=22)
+    reads = readsim.amplicon_reads([t], 40.0, [[]], ONT, np.random.default_rng(23), "e")
+    assert len(reads) == 0 and reads.start0.shape == (0,)

@@ -417,3 +417,71 @@ def test_cli_seed_override_and_patient_filter(refdir, tmp_path):
     assert json.loads((out / "sickle.truth.json").read_text())["seed"] == 99
     assert cli_main(["simulate", "--reference", str(refdir), "--spec", str(spec), "--outdir", str(out),
                      "--patient", "nobody"]) == 1
+
+
+# ---- long-read amplicons and primer designs ----------------------------------------------------------
+DESIGN = """\
+regions:
+  - {id: SEA_gap, interval: "chr16:162601-185900", kind: gap, detects: --SEA junction, source: test}
+  - {id: SEA_normal, interval: "chr16:183301-185900", kind: normal, detects: no --SEA, source: test}
+"""
+
+
+def test_long_read_amplicons_are_whole_products_from_a_named_design(refdir, tmp_path):
+    _write(tmp_path, "design.yaml", DESIGN)
+    spec = _write(
+        tmp_path,
+        "amp.yaml",
+        "defaults: {platform: hifi, assay: amplicon, depth: 30, regions: design.yaml, seed: 3}\n"
+        "patients:\n"
+        "  - id: seahet\n"
+        "    haplotypes: [['--SEA'], []]\n"
+        "    capture_bias: [{interval: 'chr16:183301-185900', efficiency: 0.5}]\n",
+    )
+    assert cli_main(["simulate", "--reference", str(refdir), "--spec", str(spec), "--outdir", str(tmp_path / "o")]) == 0
+    t = json.loads((tmp_path / "o" / "seahet.truth.json").read_text())
+    products = sorted((p["haplotype"], p["region"], p["length"]) for p in t["amplicon_products"])
+    # --SEA chromosome: the 4.0 kb gap product only (its normal primer is deleted); the other: the normal
+    # product only (23.3 kb across the undeleted segment does not amplify)
+    assert products == [(1, "chr16:162601-185900", 3999), (2, "chr16:183301-185900", 2600)]
+    reads = {p["region"]: p["reads"] for p in t["amplicon_products"]}
+    # depth 30 = 15 reads per chromosome's product at efficiency 1; the entry naming SEA_normal halves it
+    assert t["reads"] == 22 == sum(reads.values())  # round(15 + 7.5), half to even
+    with gzip.open(tmp_path / "o" / "seahet.fastq.gz", "rt") as fh:
+        lengths = [len(line.strip()) for i, line in enumerate(fh) if i % 4 == 1]
+    assert len(lengths) == 22
+    assert sorted({3999 if abs(n - 3999) < 20 else 2600 if abs(n - 2600) < 20 else n for n in lengths}) == [2600, 3999]
+    assert sum(abs(n - 3999) < 20 for n in lengths) == reads["chr16:162601-185900"]
+
+
+def test_amplicon_efficiency_belongs_to_the_region_with_that_interval(ref):
+    from thalgen.simulate import _amplicons
+
+    outer, inner = Interval.parse("chr16:162601-185900"), Interval.parse("chr16:183301-185900")
+    spec = _patient("p", [[], []], assay="amplicon", regions=[outer, inner], capture_bias=[(inner, 0.2)])
+    h = hap(ref, ["--SEA"])
+    # the gap product overlaps the entry's interval but is not that primer pair: efficiency 1
+    assert [(e - s, eff) for s, e, eff in _amplicons(ref, spec, h.contigs["chr16"])] == [(3999, 1.0)]
+    normal = hap(ref, [])
+    assert [(e - s, eff) for s, e, eff in _amplicons(ref, spec, normal.contigs["chr16"])] == [(2600, 0.2)]
+
+
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ("regions: []\n", "non-empty 'regions' list"),
+        ("regions:\n  - {id: 'a b', interval: 'chr16:1-2', kind: gap, detects: x, source: y}\n", "id 'a b' missing"),
+        ("regions:\n  - {id: a, interval: 'chr16:5-2', kind: gap, detects: x, source: y}\n", "region a: empty or negative"),
+        ("regions:\n  - {id: a, interval: 'chr16:1-2', kind: qpcr, detects: x, source: y}\n", "kind 'qpcr' is not one of"),
+        ("regions:\n  - {id: a, interval: 'chr16:1-2', kind: gap, detects: x}\n", "region a: 'source' is empty"),
+        ("regions:\n  - {id: a, interval: 'chr16:1-2', kind: gap, detects: x, source: y}\n"
+         "  - {id: a, interval: 'chr16:3-4', kind: gap, detects: x, source: y}\n", "duplicate region id(s): a"),
+    ],
+)
+def test_bad_amplicon_design(tmp_path, body, problem):
+    from thalgen.simulate import load_amplicon_design
+
+    path = _write(tmp_path, "d.yaml", body)
+    with pytest.raises(InputError) as exc:
+        load_amplicon_design(path)
+    assert exc.value.path == str(path) and problem in exc.value.problem

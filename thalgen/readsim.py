@@ -21,6 +21,8 @@ Models (defaults; see the dataclasses):
 - ONT: lognormal lengths (median 12 kb, sigma 0.5), per-read error 2-5 % (95-98 % accurate),
   indel-dominated (25 % sub / 30 % ins / 45 % del), 5x more likely inside homopolymers (>= 3),
   insertions there extend the run. Long reads take a random strand.
+- Amplicon long reads (``amplicon_reads``): every read is one whole PCR product with the platform's
+  errors and a random strand; products are drawn in proportion to their efficiency.
 """
 
 from __future__ import annotations
@@ -303,7 +305,38 @@ def long_reads(
         start = _place(mid, length, n_len)
         plan.extend(zip([t_i] * n, start.tolist(), (start + length).tolist()))
     order = rng.permutation(len(plan))
-    plan = [plan[i] for i in order]
+    return _render_long([plan[i] for i in order], templates, model, rng, read_prefix)
+
+
+def amplicon_reads(
+    templates: list[Template],
+    depth_per_template: float,
+    products: list[list[tuple[int, int, float]]],
+    model: LongReadModel,
+    rng: np.random.Generator,
+    read_prefix: str,
+) -> LongReads:
+    """Long reads of long-range PCR products: each read is one whole product (CCS / ONT of an amplicon).
+
+    ``products`` per template: (start0, end0, efficiency). A product's expected read count is
+    ``depth_per_template * efficiency``; with full-length reads that is also its per-base coverage, so
+    ``depth`` means the same as for Illumina amplicons. The reads are drawn together (multinomial, in
+    proportion to efficiency), so counts vary from sample to sample as pooled PCR products do.
+    """
+    flat = [(t_i, a0, a1, eff) for t_i, prods in enumerate(products) for a0, a1, eff in prods if a1 > a0 and eff > 0]
+    expected = np.array([depth_per_template * eff for *_, eff in flat], dtype=np.float64)
+    n_total = int(round(float(expected.sum())))
+    counts = rng.multinomial(n_total, expected / expected.sum()) if n_total else np.zeros(len(flat), dtype=np.int64)
+    plan = [(t_i, a0, a1) for (t_i, a0, a1, _), n in zip(flat, counts) for _ in range(int(n))]
+    order = rng.permutation(len(plan))
+    return _render_long([plan[i] for i in order], templates, model, rng, read_prefix)
+
+
+def _render_long(
+    plan: list[tuple[int, int, int]], templates: list[Template], model: LongReadModel, rng: np.random.Generator,
+    read_prefix: str,
+) -> LongReads:
+    """Reads for (template, start0, end0) spans in output order: random strand, the model's errors."""
     reverse = rng.random(len(plan)) < 0.5
     codes_by_template = [t.codes() for t in templates]
     seqs, quals, errors = [], [], []

@@ -22,7 +22,11 @@ segment deleted or duplicated on the same haplotype is refused with an explanati
 
 Assays: ``wgs``/``wes``/``panel`` sample fragments over ``regions`` (default: the whole slices),
 optionally with ``capture_bias``; ``amplicon`` makes each region one PCR product (gap-PCR across a
-deletion falls out of the haplotype sequence).
+deletion falls out of the haplotype sequence). ``regions`` may also name a primer design YAML
+(``config/lr_amplicons.yaml``; path relative to the spec). Illumina amplicons are sequenced as pairs
+from each product; HiFi/ONT amplicon reads are each one whole product (long-range PCR + CCS/ONT).
+In both, ``depth`` is the mean per-base coverage a product gets from two chromosomes that both give
+it (each haplotype's product: depth/2 x efficiency), which for whole-product long reads is a read count.
 """
 
 from __future__ import annotations
@@ -213,7 +217,11 @@ def _patient(path: Path, entry: Any, defaults: dict[str, Any], n: int) -> Patien
     if assay not in ASSAYS:
         raise InputError(path, f"patient {pid}: unknown assay {s['assay']!r} (use {', '.join(ASSAYS)})")
     regions = None
-    if s["regions"] is not None:
+    if isinstance(s["regions"], str):  # a named primer design (config/lr_amplicons.yaml), relative to the spec
+        design = Path(s["regions"])
+        design = design if design.is_absolute() else path.parent / design
+        regions = [r.interval for r in load_amplicon_design(design)]
+    elif s["regions"] is not None:
         if not isinstance(s["regions"], list) or not s["regions"]:
             raise InputError(path, f"patient {pid}: regions must be a non-empty list of intervals")
         regions = [_interval(path, pid, r) for r in s["regions"]]
@@ -250,6 +258,53 @@ def _patient(path: Path, entry: Any, defaults: dict[str, Any], n: int) -> Patien
         capture_bias=capture,
         expect=expect,
     )
+
+
+@dataclass(frozen=True)
+class AmpliconRegion:
+    """One primer pair of a named design: the product spans ``interval`` (primer 5' ends, GRCh38 1-based)."""
+
+    id: str
+    interval: Interval
+    kind: str  # gap (product only on the deleted allele) / normal (only on the undeleted one) / unit / gene
+    detects: str
+    source: str
+
+
+AMPLICON_KINDS = ("gap", "normal", "unit", "gene")
+
+
+def load_amplicon_design(path: str | Path) -> list[AmpliconRegion]:
+    """A primer design YAML (``regions``: id, interval, kind, detects, source); every row checked."""
+    p = require_readable(path)
+    try:
+        doc = yaml.safe_load(p.read_text())
+    except yaml.YAMLError as exc:
+        raise InputError(p, f"not valid YAML ({exc})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("regions"), list) or not doc["regions"]:
+        raise InputError(p, "expected a mapping with a non-empty 'regions' list")
+    out: list[AmpliconRegion] = []
+    for n, row in enumerate(doc["regions"], 1):
+        if not isinstance(row, dict):
+            raise InputError(p, f"region #{n}: expected a mapping")
+        rid = str(row.get("id", "")).strip()
+        if not re.fullmatch(r"[A-Za-z0-9._-]+", rid):
+            raise InputError(p, f"region #{n}: id {rid!r} missing or not [A-Za-z0-9._-]+")
+        try:
+            iv = Interval.parse(str(row.get("interval", "")))
+        except ValueError as exc:
+            raise InputError(p, f"region {rid}: {exc}") from None
+        kind = str(row.get("kind", ""))
+        if kind not in AMPLICON_KINDS:
+            raise InputError(p, f"region {rid}: kind {kind!r} is not one of {', '.join(AMPLICON_KINDS)}")
+        for key in ("detects", "source"):
+            if not str(row.get(key) or "").strip():
+                raise InputError(p, f"region {rid}: '{key}' is empty (say what the product shows and where it is from)")
+        out.append(AmpliconRegion(rid, iv, kind, str(row["detects"]).strip(), str(row["source"]).strip()))
+    dup = [k for k, v in collections.Counter(r.id for r in out).items() if v > 1]
+    if dup:
+        raise InputError(p, f"duplicate region id(s): {', '.join(dup)}")
+    return out
 
 
 def _interval(path: Path, pid: str, text: Any) -> Interval:
@@ -710,7 +765,10 @@ def _amplicons(ref: LocusReference, patient: PatientSpec, contig: HaplotypeConti
     A product exists wherever both end bases of the region are present on the haplotype, in order
     and at most MAX_AMPLICON bp apart, so a deletion between the primers gives the short gap-PCR
     product, the undeleted allele of a long gap-PCR region gives none, and a deletion removing a
-    primer site gives none.
+    primer site gives none. Primers are matched by GRCh38 origin, not by sequence: a design should put
+    them in sequence unique in the locus (config/lr_amplicons.yaml is checked for that by its test).
+    Efficiency: a ``capture_bias`` entry with exactly the region's interval (one primer pair; designs
+    nest products, so overlap would be ambiguous).
     """
     products = []
     for r in patient.regions or []:
@@ -719,7 +777,7 @@ def _amplicons(ref: LocusReference, patient: PatientSpec, contig: HaplotypeConti
         eff = 1.0
         if isinstance(patient.capture_bias, list):
             for iv, e in patient.capture_bias:
-                if iv.chrom == r.chrom and iv.start0 < r.end0 and r.start0 < iv.end0:
+                if iv == r:  # efficiency belongs to a primer pair: the entry naming this region's interval
                     eff *= e
         lefts = np.nonzero(contig.origin0 == r.start0)[0]
         rights = np.nonzero(contig.origin0 == r.end0 - 1)[0]
@@ -728,6 +786,11 @@ def _amplicons(ref: LocusReference, patient: PatientSpec, contig: HaplotypeConti
             if len(after) and after[0] + 1 - left <= MAX_AMPLICON:
                 products.append((int(left), int(after[0]) + 1, eff))
     return products
+
+
+def _product_region(contig: HaplotypeContig, start0: int, end0: int) -> str:
+    """The design region a product came from, as GRCh38 1-based ``chrom:first-last`` primer ends."""
+    return f"{contig.chrom}:{int(contig.origin0[start0]) + 1}-{int(contig.origin0[end0 - 1]) + 1}"
 
 
 # ---- running one patient ------------------------------------------------------------------------
@@ -752,6 +815,15 @@ def simulate_patient(ref: LocusReference, patient: PatientSpec, outdir: str | Pa
     rng = patient_rng(patient.seed, patient.id, "reads")
     paths = output_paths(outdir, patient)
     record = truth(ref, patient, haps)
+    amplicons = None
+    if patient.assay == "amplicon":
+        pairs = [(h, c) for h in haps for c in h.contigs.values()]
+        amplicons = [_amplicons(ref, patient, c) for _, c in pairs]
+        record["amplicon_products"] = [
+            {"haplotype": h.index, "chrom": c.chrom, "length": a1 - a0, "region": _product_region(c, a0, a1)}
+            for (h, c), products in zip(pairs, amplicons)
+            for a0, a1, _ in products
+        ]
     if patient.platform == "illumina":
         model = readsim.IlluminaModel(
             read_length=patient.read_length,
@@ -759,22 +831,21 @@ def simulate_patient(ref: LocusReference, patient: PatientSpec, outdir: str | Pa
             insert_sd=patient.insert_sd,
             duplicate_rate=patient.duplicate_rate,
         )
-        amplicons = None
-        if patient.assay == "amplicon":
-            pairs = [(h, c) for h in haps for c in h.contigs.values()]
-            amplicons = [_amplicons(ref, patient, c) for _, c in pairs]
-            record["amplicon_products"] = [
-                {"haplotype": h.index, "chrom": c.chrom, "length": a1 - a0}
-                for (h, c), products in zip(pairs, amplicons)
-                for a0, a1, _ in products
-            ]
         reads = readsim.illumina_pairs(templates, patient.depth / 2, model, rng, patient.id, amplicons)
         readsim.write_pairs(reads, paths["r1"], paths["r2"])
         record["read_pairs"] = len(reads)
         record["duplicate_pairs"] = int(reads.duplicate.sum())
     else:
         lr_model = readsim.HIFI if patient.platform == "hifi" else readsim.ONT
-        lreads = readsim.long_reads(templates, patient.depth / 2, lr_model, rng, patient.id)
+        if amplicons is not None:
+            # long-range PCR: each read is one whole product (no shearing), depth = reads per product
+            lreads = readsim.amplicon_reads(templates, patient.depth / 2, amplicons, lr_model, rng, patient.id)
+            per_product = collections.Counter(zip(lreads.template.tolist(), lreads.start0.tolist(), lreads.end0.tolist()))
+            products = [(t_i, a0, a1) for t_i, prods in enumerate(amplicons) for a0, a1, _ in prods]
+            for item, key in zip(record["amplicon_products"], products):
+                item["reads"] = per_product.get(key, 0)
+        else:
+            lreads = readsim.long_reads(templates, patient.depth / 2, lr_model, rng, patient.id)
         readsim.write_long(lreads, paths["reads"])
         record["reads"] = len(lreads)
     record["files"] = {k: v.name for k, v in paths.items() if k != "truth"}
