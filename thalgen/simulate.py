@@ -840,7 +840,8 @@ def simulate_patient(ref: LocusReference, patient: PatientSpec, outdir: str | Pa
         if amplicons is not None:
             # long-range PCR: each read is one whole product (no shearing), depth = reads per product
             lreads = readsim.amplicon_reads(templates, patient.depth / 2, amplicons, lr_model, rng, patient.id)
-            per_product = collections.Counter(zip(lreads.template.tolist(), lreads.start0.tolist(), lreads.end0.tolist()))
+            drawn = zip(lreads.template.tolist(), lreads.start0.tolist(), lreads.end0.tolist())
+            per_product = collections.Counter(drawn)
             products = [(t_i, a0, a1) for t_i, prods in enumerate(amplicons) for a0, a1, _ in prods]
             for item, key in zip(record["amplicon_products"], products):
                 item["reads"] = per_product.get(key, 0)
