@@ -422,16 +422,23 @@ def read_pon(path: str | Path) -> PanelOfNormals:
 # ---- the depth model ------------------------------------------------------------------------
 @dataclass
 class DepthModel:
-    """Expected counts at two copies per bin, the dispersion, and which bins take part."""
+    """Expected counts at two copies per bin, the dispersion, and which bins take part.
+
+    ``group`` (exomes): the capture target each bin belongs to (-1 for none). Capture noise is shared by
+    the bins of one target, so bins there are not independent evidence: the likelihood is then taken
+    over each target's summed count (quasi-Poisson, dispersion estimated between targets) and shared
+    out to its bins in proportion to their expected counts, so sums over bins stay exact.
+    """
 
     bins: BinCounts
     expected2: np.ndarray  # expected count at copy number 2 (0 where unused)
     used: np.ndarray  # bool per bin
-    dispersion: float  # variance / mean over never-deleted bins (>= 1)
+    dispersion: float  # variance / mean over never-deleted bins (or targets, with ``group``) (>= 1)
     scale: dict[str, float]  # per chrom: reads per capacity unit (or per PoN unit)
     normalisation: str  # "self" or "panel_of_normals"
     mean_depth: dict[str, float] = field(default_factory=dict)  # per chrom, x coverage at two copies
     problems: dict[str, str] = field(default_factory=dict)  # per chrom: why it cannot be normalised
+    group: np.ndarray | None = None  # capture target id per bin (-1 = none); None = bins independent
 
     def loglik(self, copies: np.ndarray) -> float:
         """log10 L of the observed counts given expected copies per bin (used bins only)."""
@@ -441,7 +448,40 @@ class DepthModel:
         mu = self.expected2 * np.maximum(copies, ZERO_COPY_FLOOR) / 2.0
         mu = np.where(self.used, np.maximum(mu, 1e-9), 1.0)
         n = self.bins.count
-        return (n * np.log(mu) - mu) / self.dispersion / math.log(10)
+        if self.group is None:
+            return (n * np.log(mu) - mu) / self.dispersion / math.log(10)
+        g, in_group = self._groups()
+        n_g = np.bincount(g[in_group], weights=n[in_group], minlength=self._n_groups())
+        mu_g = np.bincount(g[in_group], weights=mu[in_group], minlength=self._n_groups())
+        out = np.zeros(len(n))
+        with np.errstate(all="ignore"):
+            ll_g = (n_g * np.log(np.maximum(mu_g, 1e-9)) - mu_g) / self.dispersion / math.log(10)
+            out[in_group] = ll_g[g[in_group]] * mu[in_group] / mu_g[g[in_group]]
+        return out
+
+    def expected_lr(self, copies_alt: np.ndarray, copies_ref: np.ndarray, rows: np.ndarray) -> float:
+        """Expected log10 LR of ``copies_alt`` against ``copies_ref`` over ``rows`` (bool) when alt is true."""
+        keep = rows & self.used
+        mu0 = np.maximum(self.expected2 * np.maximum(copies_ref, ZERO_COPY_FLOOR) / 2.0, 1e-9)
+        mu1 = np.maximum(self.expected2 * np.maximum(copies_alt, ZERO_COPY_FLOOR) / 2.0, 1e-9)
+        if self.group is not None:
+            g, in_group = self._groups()
+            sel = keep & in_group
+            mu0 = np.bincount(g[sel], weights=mu0[sel], minlength=self._n_groups())
+            mu1 = np.bincount(g[sel], weights=mu1[sel], minlength=self._n_groups())
+            has = mu0 > 0
+            mu0, mu1 = np.maximum(mu0[has], 1e-9), np.maximum(mu1[has], 1e-9)
+        else:
+            mu0, mu1 = mu0[keep], mu1[keep]
+        return float(((mu1 * np.log(mu1 / mu0) - mu1 + mu0) / self.dispersion).sum() / math.log(10))
+
+    def _groups(self) -> tuple[np.ndarray, np.ndarray]:
+        assert self.group is not None
+        in_group = (self.group >= 0) & self.used
+        return np.where(in_group, self.group, 0), in_group
+
+    def _n_groups(self) -> int:
+        return int(self.group.max()) + 1 if self.group is not None and len(self.group) and self.group.max() >= 0 else 1
 
     def ratio(self) -> np.ndarray:
         """Observed copies per bin (2 × observed / expected); NaN where unused."""
@@ -450,8 +490,62 @@ class DepthModel:
         return np.where(self.used, r, np.nan)
 
 
-def fit_depth_model(bins: BinCounts, pon: PanelOfNormals | None = None) -> DepthModel:
-    """Scale each cluster on its never-deleted bins, then on all bins segmented at two copies; dispersion from their residuals."""
+#: Bins per capture-target group at most: a long on-target run (a panel region) is cut into pieces this
+#: long, about the length over which capture efficiency is shared, so a deletion inside keeps its place.
+TARGET_GROUP_BINS = 5
+MIN_TARGET_GROUPS = 6  # groups needed to estimate the between-target dispersion
+
+
+TARGET_MIN_FRACTION = 0.1  # a bin is on target from this fraction of the sample's typical on-target level
+
+
+def sample_on_target(bins: BinCounts) -> np.ndarray:
+    """Bins an exome captured, read from the sample itself (no target file needed).
+
+    The typical on-target level is the read-weighted median of count/capacity (most reads are on
+    target, so it ignores the off-target background however wide); bins below TARGET_MIN_FRACTION of
+    it are capture gaps. A target lost on both chromosomes looks like a gap too: it is then reported
+    as not assessable, never as normal.
+    """
+    counted = bins.capacity > 0
+    ratio = np.where(counted, bins.count / np.maximum(bins.capacity, 1.0), 0.0)
+    if bins.count[counted].sum() <= 0:
+        return np.zeros(len(ratio), dtype=bool)
+    order = np.argsort(ratio)
+    cum = np.cumsum(bins.count[order])
+    level = float(ratio[order][np.searchsorted(cum, cum[-1] / 2.0)])
+    return counted & (ratio >= TARGET_MIN_FRACTION * level)
+
+
+def capture_groups(bins: BinCounts, on_target: np.ndarray) -> np.ndarray:
+    """Group id per bin: contiguous on-target runs of one chromosome, cut every TARGET_GROUP_BINS (-1 off target)."""
+    group = np.full(len(on_target), -1, dtype=np.int64)
+    k, run = -1, 0
+    for i in range(len(on_target)):
+        if not on_target[i]:
+            run = 0
+            continue
+        contiguous = i > 0 and on_target[i - 1] and bins.chrom[i] == bins.chrom[i - 1] and bins.start0[i] == bins.end0[i - 1]
+        if not contiguous or run >= TARGET_GROUP_BINS:
+            k += 1
+            run = 0
+        group[i] = k
+        run += 1
+    return group
+
+
+#: Assays whose depth is modelled per capture target (see DepthModel.group) rather than per bin.
+CAPTURE_GROUP_ASSAYS = ("wes",)
+
+
+def fit_depth_model(bins: BinCounts, pon: PanelOfNormals | None = None, assay: str = "wgs") -> DepthModel:
+    """Scale each cluster on its never-deleted bins, then on all bins segmented at two copies; dispersion from their residuals.
+
+    Exomes (CAPTURE_GROUP_ASSAYS) are scored per capture target: scale and dispersion come from
+    targets, not bins, and a cluster with fewer than MIN_TARGET_GROUPS never-deleted targets is scaled
+    on both clusters' together (comparable after the panel of normals), since a scale from three or
+    four flanking targets can sit a third off and turn the whole cluster into a "duplication".
+    """
     use_pon = pon is not None and pon.usable
     if use_pon and pon.key != bins.key():
         raise InputError("--pon", "the panel of normals was built on different bins (reference or bin size)")
@@ -460,33 +554,50 @@ def fit_depth_model(bins: BinCounts, pon: PanelOfNormals | None = None) -> Depth
         base = pon.baseline.copy()
         on_target = base >= MIN_BASELINE * np.median(base[nd & (base > 0)]) if (nd & (base > 0)).any() else base > 0
         base = np.where(on_target & (bins.capacity > 0), base, 0.0)
+    elif assay in CAPTURE_GROUP_ASSAYS:
+        # no panel of normals: the sample's own targets, each expected in proportion to its capacity;
+        # how far real targets stray from that (capture efficiency, target size) is the dispersion
+        base = np.where(sample_on_target(bins), bins.capacity, 0.0)
     else:
         base = bins.capacity.copy()
+    group = capture_groups(bins, base > 0) if assay in CAPTURE_GROUP_ASSAYS else None
     expected2 = np.zeros(len(base))
     used = base > 0
     scale: dict[str, float] = {}
     problems: dict[str, str] = {}
     depth: dict[str, float] = {}
     pooled = nd & used
+
+    def enough(rows: np.ndarray) -> bool:
+        if group is None:
+            return int(rows.sum()) >= MIN_NORMALISING_BINS
+        return len(np.unique(group[rows & (group >= 0)])) >= MIN_TARGET_GROUPS
+
+    def what_is_missing(rows: np.ndarray) -> str:
+        if group is None:
+            return f"only {int(rows.sum())} bins outside every catalog deletion carry data (need {MIN_NORMALISING_BINS})"
+        n = len(np.unique(group[rows & (group >= 0)]))
+        return f"only {n} capture targets outside every catalog deletion carry data (need {MIN_TARGET_GROUPS})"
+
     for chrom in sorted(set(bins.chrom.tolist())):
         rows = bins.chrom == chrom
         ref_rows = rows & nd & used
-        if ref_rows.sum() < MIN_NORMALISING_BINS:
+        if not enough(ref_rows):
             # fall back to both clusters' never-deleted bins (comparable after PoN or capacity scaling)
             ref_rows = pooled
-        if ref_rows.sum() < MIN_NORMALISING_BINS:
-            problems[chrom] = (f"only {int(ref_rows.sum())} bins outside every catalog deletion carry data "
-                               f"(need {MIN_NORMALISING_BINS}) to normalise depth")
+        if not enough(ref_rows):
+            problems[chrom] = what_is_missing(ref_rows) + " to normalise depth"
             used &= ~rows
             continue
-        s = _robust_scale(bins.count[ref_rows], base[ref_rows])
+        s = _robust_scale(bins.count[ref_rows], base[ref_rows], None if group is None else group[ref_rows])
         scale[chrom] = s
         expected2[rows] = s * base[rows]
         per_base = s * (np.median(base[ref_rows]) if use_pon else BIN_SIZE) / BIN_SIZE
         depth[chrom] = float(per_base * bins.read_length)
     used &= expected2 > 0
-    model = DepthModel(bins, expected2, used, _dispersion(bins.count, expected2, nd & used), scale,
-                       "panel_of_normals" if use_pon else "self", depth, problems)
+    model = DepthModel(bins, expected2, used, _dispersion(bins.count, expected2, nd & used, group), scale,
+                       "panel_of_normals" if use_pon else ("self_capture_targets" if group is not None else "self"),
+                       depth, problems, group)
     # Second pass. The never-deleted bins of chr16 are one ~12 kb stretch at the slice's 3' end, and
     # depth drifts by several % along a slice, so a scale from there alone can sit 5-10 % off the rest
     # of the cluster: enough to turn a triplication carrier's 3 copies into "4". The scale is therefore
@@ -501,29 +612,42 @@ def fit_depth_model(bins: BinCounts, pon: PanelOfNormals | None = None) -> Depth
     for chrom in scale:
         rows = bins.chrom == chrom
         ref_rows = rows & two
-        if ref_rows.sum() < max(MIN_NORMALISING_BINS, int((rows & nd & used).sum())):
+        if ref_rows.sum() < max(MIN_NORMALISING_BINS, int((rows & nd & used).sum())) or not enough(ref_rows):
             continue
-        s = _robust_scale(bins.count[ref_rows], base[ref_rows])
+        s = _robust_scale(bins.count[ref_rows], base[ref_rows], None if group is None else group[ref_rows])
         scale[chrom] = s
         expected2[rows] = s * base[rows]
         per_base = s * (np.median(base[ref_rows]) if use_pon else BIN_SIZE) / BIN_SIZE
         depth[chrom] = float(per_base * bins.read_length)
-    model.dispersion = _dispersion(bins.count, expected2, (two | nd) & used)
+    model.dispersion = _dispersion(bins.count, expected2, (two | nd) & used, group)
     return model
 
 
-def _dispersion(count: np.ndarray, expected2: np.ndarray, rows: np.ndarray) -> float:
-    """Pearson variance/mean over ``rows`` (top 2 % trimmed), at least 1."""
-    if rows.sum() < MIN_NORMALISING_BINS:
-        return 1.0
-    mu = expected2[rows]
-    pearson = (count[rows] - mu) ** 2 / mu
+def _dispersion(count: np.ndarray, expected2: np.ndarray, rows: np.ndarray, group: np.ndarray | None = None) -> float:
+    """Pearson variance/mean over ``rows`` (per bin, or per capture target with ``group``; top 2 % trimmed), at least 1."""
+    if group is not None:
+        sel = rows & (group >= 0)
+        ids, inv = np.unique(group[sel], return_inverse=True)
+        if len(ids) < MIN_TARGET_GROUPS:
+            return 1.0
+        n = np.bincount(inv, weights=count[sel])
+        mu = np.bincount(inv, weights=expected2[sel])
+    else:
+        if rows.sum() < MIN_NORMALISING_BINS:
+            return 1.0
+        n, mu = count[rows], expected2[rows]
+    pearson = (n - mu) ** 2 / np.maximum(mu, 1e-9)
     keep = pearson <= np.quantile(pearson, 0.98)
     return max(1.0, float(pearson[keep].mean()))
 
 
-def _robust_scale(counts: np.ndarray, base: np.ndarray) -> float:
-    """count/base over reference bins: median first, then the mean over bins within 0.5-1.5x of it."""
+def _robust_scale(counts: np.ndarray, base: np.ndarray, group: np.ndarray | None = None) -> float:
+    """count/base over reference bins (or capture targets): median first, then the mean over those within 0.5-1.5x of it."""
+    if group is not None:
+        ids, inv = np.unique(np.where(group >= 0, group, -1), return_inverse=True)
+        counts, base = np.bincount(inv, weights=counts), np.bincount(inv, weights=base)
+        keep_g = base > 0
+        counts, base = counts[keep_g], base[keep_g]
     ratio = counts / base
     med = float(np.median(ratio))
     if med <= 0:

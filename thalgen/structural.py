@@ -179,13 +179,17 @@ def call_cluster(
     used = model.used[rows]
     counts = model.bins.count[rows]
     exp2 = model.expected2[rows]
-    disp = model.dispersion
     my_junctions = [j for j in junctions if j.chrom == chrom]
 
+    full_copies = np.full(len(model.bins.count), 2.0)
+
     def depth_ll(copies: np.ndarray) -> float:
-        mu = exp2 * np.maximum(copies, 0.04) / 2.0
-        mu = np.maximum(mu[used], 1e-9)
-        return float(((counts[used] * np.log(mu) - mu) / disp).sum() / math.log(10))
+        """log10 L of this cluster's bins at ``copies`` (per bin of the cluster), through the depth model."""
+        full_copies[rows] = copies
+        return float(model.bin_loglik(full_copies)[rows][used].sum())
+
+    def het_power(a: Allele) -> float:
+        return _het_power(a, model, rows)
 
     normal_hap = np.ones(len(rows))
     alleles: list[Allele] = [Allele(NORMAL[cluster], cluster, "normal", chrom, 0, 0, normal_hap)]
@@ -272,13 +276,13 @@ def call_cluster(
     # (it would tie with the normal chromosome) nor makes the cluster not assessable. Only events that
     # reach the cluster's own genes decide whether the cluster can be assessed at all.
     blind = [a for a in alleles if a.catalog is not None and a.name not in HOMOLOGY_BOX
-             and not _touches_core(a, cluster, sm, prof) and _het_power(a, exp2, used, disp) < MIN_POWER_LOG10]
+             and not _touches_core(a, cluster, sm, prof) and het_power(a) < MIN_POWER_LOG10]
     for a in blind:
         not_assessable.append({"what": a.name, "reason": f"{a.chrom}:{a.start0 + 1}-{a.end0} is not covered by enough "
                                "usable depth (outside the assay's targets or masked): it cannot be excluded"})
     alleles = [a for a in alleles if not any(a is b for b in blind)]
     incompletely = [n for n in incompletely if n not in {a.name for a in blind}]
-    power = _power(alleles, exp2, used, disp)
+    power = _power(alleles, het_power)
     reason = ""
     assessable = True
     depth = model.mean_depth.get(chrom, 0.0)
@@ -289,6 +293,10 @@ def call_cluster(
     elif power < MIN_POWER_LOG10:
         assessable, reason = False, (f"a heterozygous catalog deletion would not be recognised reliably at depth "
                                      f"{depth:.1f}x (expected log10 LR {power:.1f} < {MIN_POWER_LOG10:.0f})")
+        if model.normalisation == "self_capture_targets":
+            reason += (f": without a panel of normals, capture efficiency differs between the exome's targets "
+                       f"(dispersion {model.dispersion:.0f}x Poisson between targets); a panel of normals from "
+                       f">= 3 exomes of the same capture removes it")
 
     scored = []
     for a, b in itertools.combinations_with_replacement(range(len(alleles)), 2):
@@ -433,18 +441,20 @@ def _touches_core(a: Allele, cluster: str, sm: SliceMap, prof: _Profiles) -> boo
     return False
 
 
-def _power(alleles: list[Allele], exp2: np.ndarray, used: np.ndarray, disp: float) -> float:
+def _power(alleles: list[Allele], het_power) -> float:
     """Smallest expected log10 LR of a heterozygous catalog allele against the normal pair (depth only)."""
-    powers = [_het_power(a, exp2, used, disp) for a in alleles
-              if a.catalog is not None and a.kind != "normal" and not a.clipped]
+    powers = [het_power(a) for a in alleles if a.catalog is not None and a.kind != "normal" and not a.clipped]
     return min(powers) if powers else 0.0
 
 
-def _het_power(a: Allele, exp2: np.ndarray, used: np.ndarray, disp: float) -> float:
-    """Expected log10 LR of ``a`` heterozygous against the normal pair, over the usable bins (depth only)."""
-    mu0 = np.maximum(exp2[used], 1e-9)
-    mu1 = np.maximum(exp2[used] * np.maximum(a.hap[used] + 1.0, 0.04) / 2.0, 1e-9)
-    return float(((mu1 * np.log(mu1 / mu0) - mu1 + mu0) / disp).sum() / math.log(10))
+def _het_power(a: Allele, model: DepthModel, rows: np.ndarray) -> float:
+    """Expected log10 LR of ``a`` heterozygous against the normal pair, over the cluster's usable bins (depth only)."""
+    n = len(model.bins.count)
+    alt, normal = np.full(n, 2.0), np.full(n, 2.0)
+    alt[rows] = a.hap + 1.0
+    mask = np.zeros(n, dtype=bool)
+    mask[rows] = True
+    return model.expected_lr(alt, normal, mask)
 
 
 def _per_position(a: Allele, sm: SliceMap, prof: _Profiles) -> np.ndarray:
@@ -473,9 +483,15 @@ def _gene_copies(cluster, ref, pair, alleles, scored, weights, prof, model, rows
         sel[b_lo:b_hi] = True
         unique = sel & ~np.isnan(ratio) & (prof.cap <= BIN_SIZE)
         pick = unique if unique.any() else sel & ~np.isnan(ratio)
-        r = float(np.nanmean(ratio[pick])) if pick.any() else float("nan")
+        if not pick.any():
+            # no usable bin over the gene (an exome/panel capture gap, or masked): its copies were never
+            # measured, so they are not reported as the called pair's (a deletion would go unseen there)
+            out[g] = {"copies": None, "ratio": None, "quality": 0.0,
+                      "not_assessable": "no usable depth over the gene (outside the capture targets or masked)"}
+            continue
+        r = float(np.nanmean(ratio[pick]))
         q = 99.0 if p_same >= 1 - 1e-10 else min(99.0, -10 * math.log10(max(1e-10, 1 - p_same)))
-        out[g] = {"copies": copies, "ratio": round(r, 3) if not math.isnan(r) else None, "quality": round(q, 1)}
+        out[g] = {"copies": copies, "ratio": round(r, 3), "quality": round(q, 1)}
     return out
 
 
@@ -577,6 +593,8 @@ def cn_document(sample: str, results: list[ClusterResult], maps: dict[str, Slice
         deletions.extend(d.to_json() for d in r.deletions)
         for g, v in r.gene_copies.items():
             copy_number[g] = v if r.genotype.assessable else {"copies": None, "ratio": v["ratio"], "quality": 0.0}
+            if r.genotype.assessable and "not_assessable" in v:
+                not_assessable.append({"what": g, "reason": v["not_assessable"]})
         if not r.genotype.assessable:
             not_assessable.append({"what": f"{r.genotype.cluster} cluster", "reason": r.genotype.reason})
         not_assessable.extend(r.not_assessable)
@@ -613,8 +631,8 @@ def call_sample_cn(ref: LocusReference, bam_path: str | Path, sample: str, bins=
 
     bins = bins if bins is not None else count_bins(ref, bam_path, sample)
     maps = mappability(ref, bins.read_length or 150)
-    model = fit_depth_model(bins, pon)
-    if assay in TARGETED_ASSAYS and model.normalisation != "panel_of_normals":
+    model = fit_depth_model(bins, pon, assay)
+    if assay in TARGETED_ASSAYS and model.normalisation == "self":
         why = (f"{assay} assay without a usable panel of normals (>= 3 samples of the same assay): capture "
                "efficiency varies by region, so depth cannot be compared along the cluster")
         for chrom in sorted(set(bins.chrom.tolist())):
