@@ -16,7 +16,7 @@ import pytest
 
 from conftest import REPO, simulate_align
 from thalgen.copynumber import PanelOfNormals, build_pon, capture_groups, count_bins, fit_depth_model, sample_on_target
-from thalgen.structural import call_sample_cn
+from thalgen.structural import DOSAGE_TWIN_CAVEAT, call_sample_cn
 
 DESIGN = REPO / "config" / "wes_targets.bed"
 PATIENTS = {
@@ -83,6 +83,8 @@ def test_exomes_with_a_panel_of_normals_exact(locus_ref, wes, bins, pon, pid, al
     doc = res.document
     assert (tuple(doc["alpha"]["alleles"]), tuple(doc["beta"]["alleles"])) == (alpha, beta)
     assert [d["name"] for d in doc["deletions"]] == deletions
+    # depth cannot tell -a3.7/anti-3.7 from aa/aa: every depth-based aa/aa says so
+    assert doc["caveats"] == ([DOSAGE_TWIN_CAVEAT] if alpha == ("aa", "aa") else [])
     assert doc["depth"]["normalisation"] == "panel_of_normals"
     # scored per capture target: the dispersion is measured between targets, not assumed Poisson per bin
     assert res.model.group is not None and 1.0 <= doc["depth"]["dispersion"] < 3.0

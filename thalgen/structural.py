@@ -527,6 +527,14 @@ def _deletion_calls(pair: tuple[Allele, Allele], best_ll: float, second: float, 
     return out
 
 
+#: Read depth measures gene dosage; a loss on one chromosome and a gain on the other cancel. Said in the
+#: report of every depth-based αα/αα call, because it matters for carrier screening and couple risk.
+DOSAGE_TWIN_CAVEAT = ("-α3.7/αααanti3.7 or -α4.2/αααanti4.2 carries the same α-gene dosage as "
+                      "αα/αα and is not told apart by short-read depth (the crossover junctions lie in "
+                      "paralogous sequence); a carrier of -α3.7 or -α4.2 is then missed: gap-PCR or long reads "
+                      "resolve it where partner or family risk depends on it")
+
+
 # ---- ploidy segments, JSON ------------------------------------------------------------------
 def ploidy_segments(results: list[ClusterResult], maps: dict[str, SliceMap]) -> list[dict[str, Any]]:
     """Runs where the called pair has other than two copies (1-based inclusive)."""
@@ -601,6 +609,8 @@ def cn_document(sample: str, results: list[ClusterResult], maps: dict[str, Slice
         incompletely.extend(r.incompletely_assessed)
     doc["deletions"] = deletions
     doc["copy_number"] = copy_number
+    doc["caveats"] = [DOSAGE_TWIN_CAVEAT for r in results
+                      if r.genotype.cluster == "alpha" and r.genotype.alleles == ("aa", "aa")]
     doc["ploidy_segments"] = ploidy_segments(results, maps)
     doc["not_assessable"] = not_assessable
     doc["incompletely_assessed"] = sorted(set(incompletely))

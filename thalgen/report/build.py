@@ -117,6 +117,7 @@ def build_report(
     not_callable = [not_callable_from_json(n) for n in calls["not_callable"]]
     alpha, beta, deletions, cn = _load_cn(cn_path)
     interpretation = interpret(alpha, beta, variants, not_callable)
+    interpretation["interpretation"]["notes"].extend(f"α: {c}" for c in (cn or {}).get("caveats", []))
     from thalgen.catalog import CATALOG_VERSION
 
     align_stats = read_json(align_stats_path) if align_stats_path else {}
