@@ -3,7 +3,9 @@
 
 Simulates one patient per platform (--SEA + HbS / -a3.7), then times `thalgen align` (map-hifi /
 map-ont), `thalgen longread call` (deletions and duplications from spanning reads), `thalgen call`
-and the phase step, printing wall time and peak memory per step. Figures only.
+and the phase step, printing wall time and peak memory per step; and, when minimap2 and samtools are
+installed, the peer alignment (`minimap2 -ax map-hifi|map-ont | samtools sort` + index on the same reads)
+with thalgen's alignment time as a ratio of it. Figures only.
 
     python benchmarks/bench_longread.py [--depth 30] [--threads 2] [--workdir /tmp/thalgen-bench-lr]
 """
@@ -11,6 +13,7 @@ and the phase step, printing wall time and peak memory per step. Figures only.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -41,11 +44,19 @@ def main() -> int:
             ("phase", f"thalgen longread call --reference {ref} --bam {p}.bam --sample {sample} --calls {p}.calls.json --phase-json {p}.phase.json"),
         ]
         total = 0.0
+        align_wall = 0.0
         for name, cmd in steps:
             wall, peak = run(cmd)
             total += wall
+            align_wall = wall if name == "align" else align_wall
             print(f"{sample:10s} {name:22s} {wall:8.2f} {peak:8d}")
         print(f"{sample:10s} {'total per sample':22s} {total:8.2f}")
+        if shutil.which("minimap2") and shutil.which("samtools"):
+            preset = "map-hifi" if platform == "hifi" else "map-ont"
+            peer = (f"minimap2 -t {args.threads} -ax {preset} {ref}/locus.fa {p}.fastq.gz 2>/dev/null"
+                    f" | samtools sort -@ {args.threads} -o {p}.peer.bam - && samtools index {p}.peer.bam")
+            wall, peak = run(peer)
+            print(f"{sample:10s} {'peer: minimap2+sort':22s} {wall:8.2f} {peak:8d}   thalgen align / peer = {align_wall / wall:.2f}")
     return 0
 
 
