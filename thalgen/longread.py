@@ -46,6 +46,8 @@ from thalgen.model import ClusterGenotype, DeletionCall
 CHROM_OF = {"alpha": "chr16", "beta": "chr11"}
 NORMAL = {"alpha": "aa", "beta": "B"}
 HOMOLOGY_BOX = {"-a3.7": "Z", "aaa_anti3.7": "Z", "-a4.2": "X", "aaa_anti4.2": "X"}
+HOMOLOGY_STATES = {"-a3.7": ("Z", "deletion"), "aaa_anti3.7": ("Z", "duplication"),
+                   "-a4.2": ("X", "deletion"), "aaa_anti4.2": ("X", "duplication")}
 HYBRID_ALLELES = {"-a3.7": 1, "aaa_anti3.7": 1}
 REPORT_GENES = ("HBZ", "HBA2", "HBA1", "HBQ1", "HBB", "HBD", "HBG1", "HBG2")
 MIN_JUMP = 500  # bp: smaller gaps are small indels, the small-variant caller's business
@@ -68,6 +70,9 @@ MAX_EXTRA_DIVERGENCE = 0.015  # NM/base above the read's best-matching piece: a 
 MIN_CLIP = 500  # unexplained soft clips this long, clustered, make a cluster not assessable
 BIN = 500
 WHOLE_SPAN_MAX = 10_000  # bp: events up to this size are judged over their whole span
+SPAN_TOL = 200  # bp: anchor-to-anchor length change vs a state (under half the 453-bp Z/X difference)
+HOM_K = 20  # k-mer for mapping the extent of the homology between the two units
+HOM_GAP = 500  # bp: homologous k-mers this close belong to one stretch
 
 
 # ---- reads as paths through the reference -----------------------------------------------------
@@ -106,6 +111,9 @@ class ReadPath:
     segments: list[Segment]
     jumps: list[Jump]
     clips: list[tuple[str, int, str]]  # unexplained long clips: (chrom, pos0, side)
+    #: per homology region (box name): read bases between its two anchors minus reference bases (see ``span_delta``)
+    spans: dict[str, int] = field(default_factory=dict)
+    length: int = 0  # read length (bases as sequenced)
 
 
 def _record_segments(rec: pysam.AlignedSegment) -> tuple[list[Segment], list[tuple[int, int]], int, int]:
@@ -157,6 +165,175 @@ def _record_segments(rec: pysam.AlignedSegment) -> tuple[list[Segment], list[tup
     return segs, inserts, lead, trail  # clips in reference orientation (CIGAR order)
 
 
+# ---- homology regions: reads anchored in unique sequence on both sides -------------------------
+@dataclass(frozen=True)
+class HomologyRegion:
+    """Both copies of one duplication unit (Z or X) and what lies between: where reads align ambiguously.
+
+    A read reaching ANCHOR bp of unique sequence beyond both ends has a length between them that does
+    not depend on how the aligner placed its middle: reference + 0, + one unit (anti), - one unit (-a)."""
+
+    box: str  # Z / X
+    chrom: str
+    start0: int  # first base of the left unit's homology
+    end0: int  # end of the right unit's homology
+    unit: int  # unit length (the box offset)
+
+    def units(self) -> list[tuple[str, int, int]]:
+        """The two homologous stretches (chrom, start0, end0): left unit's and its copy one unit on."""
+        return [(self.chrom, self.start0, self.end0 - self.unit), (self.chrom, self.start0 + self.unit, self.end0)]
+
+
+_REGION_CACHE: dict[Any, dict[str, HomologyRegion]] = {}
+
+
+def homology_regions(ref: LocusReference) -> dict[str, HomologyRegion]:
+    """Z and X regions of the reference ({} without the alpha units): every HOM_K-mer of the left unit
+    that recurs one unit (+- LENGTH_TOL) to the right, chained over gaps < HOM_GAP around the identical
+    stretch. On GRCh38: Z chr16:171843-177510, X chr16:169447-174843."""
+    from thalgen.simulate import homology_boxes
+
+    try:
+        boxes = homology_boxes(ref)
+    except KeyError:
+        return {}
+    chrom = genes()["HBA2"].chrom
+    sl = ref.slice(chrom)
+    key = (sl.md5, str(sl.interval))
+    if key in _REGION_CACHE:
+        return _REGION_CACHE[key]
+    seq, off = sl.sequence, sl.interval.start0
+    out = {}
+    for name, box in boxes.items():
+        lo = max(off, box.stretch_start0 - 2 * box.offset)
+        hi = min(off + len(seq) - box.offset - LENGTH_TOL - HOM_K, box.stretch_end0 + box.offset)
+        index: dict[str, list[int]] = collections.defaultdict(list)
+        for p in range(lo - off, hi + box.offset + LENGTH_TOL - off):
+            index[seq[p : p + HOM_K]].append(p + off)
+        hits = [p for p in range(lo, hi)
+                if any(abs(q - p - box.offset) <= LENGTH_TOL for q in index.get(seq[p - off : p - off + HOM_K], ()))]
+        runs: list[list[int]] = []
+        for p in hits:
+            if runs and p - runs[-1][1] <= HOM_GAP:
+                runs[-1][1] = p
+            else:
+                runs.append([p, p])
+        run = next((r for r in runs if r[0] <= box.stretch_start0 < box.stretch_end0 <= r[1] + HOM_K), None)
+        if run is None:
+            continue
+        out[name] = HomologyRegion(name, chrom, run[0], run[1] + box.offset + HOM_K, box.offset)
+    _REGION_CACHE[key] = out
+    return out
+
+
+ENVELOPE = "XZ"  # spans key: both units' regions together
+
+
+def envelope(regions: dict[str, HomologyRegion]) -> HomologyRegion:
+    """The X and Z regions together: a read spanning it shows any length change inside the homology."""
+    first = next(iter(regions.values()))
+    return HomologyRegion(ENVELOPE, first.chrom, min(r.start0 for r in regions.values()),
+                          max(r.end0 for r in regions.values()), 0)
+
+
+def _query_at(rec: pysam.AlignedSegment, pos0: int) -> int | None:
+    """Index in the stored read (clips included) of the base aligned to pos0, or of the next base when
+    pos0 falls in a deletion; None outside the alignment."""
+    if not rec.reference_start <= pos0 < (rec.reference_end or 0):
+        return None
+    rpos, q = rec.reference_start, 0
+    for op, n in rec.cigartuples or []:
+        if op in (0, 7, 8):
+            if pos0 < rpos + n:
+                return q + pos0 - rpos
+            rpos += n
+            q += n
+        elif op in (1, 4, 5):
+            q += n
+        elif op in (2, 3):
+            if pos0 < rpos + n:
+                return q
+            rpos += n
+    return None
+
+
+def _divergence(rec: pysam.AlignedSegment) -> float:
+    aligned = max(1, sum(n for op, n in rec.cigartuples or [] if op in (0, 1, 7, 8)))
+    return (rec.get_tag("NM") if rec.has_tag("NM") else 0) / aligned
+
+
+def _aligned_in(rec: pysam.AlignedSegment, a0: int, b0: int) -> tuple[int, tuple[int, int] | None, tuple[int, int] | None]:
+    """Reference bases of [a0, b0) the record aligns (M/=/X), and its first and last aligned (ref pos0, query
+    index in the stored read, clips included) there."""
+    rpos, q = rec.reference_start, 0
+    n, first, last = 0, None, None
+    for op, k in rec.cigartuples or []:
+        if op in (0, 7, 8):
+            lo, hi = max(rpos, a0), min(rpos + k, b0)
+            if lo < hi:
+                n += hi - lo
+                first = first or (lo, q + lo - rpos)
+                last = (hi - 1, q + hi - 1 - rpos)
+            rpos += k
+            q += k
+        elif op in (1, 4, 5):
+            q += k
+        elif op in (2, 3):
+            rpos += k
+        if rpos >= b0:
+            break
+    return n, first, last
+
+
+def span_delta(recs: list[pysam.AlignedSegment], region: HomologyRegion) -> int | None:
+    """Read bases between the region's two anchors minus reference bases, or None when the read is not
+    anchored on both sides.
+
+    Anchored left: one record aligns at least half of the ANCHOR bp before the region and reaches ANCHOR bp
+    before it; the anchor point is its last aligned base there (so a deletion or an unaligned simple repeat
+    next to the region does not move it). Right likewise. Both records on one strand; reverse records count in
+    the stored (reverse-complement) frame, where the anchors keep their reference order. With an anchor present
+    twice (another unit's copy of it) the outer pair is taken: the read's whole length change. Records much
+    less similar to the reference than the read's best are misplaced pieces and anchor nothing."""
+    recs = [r for r in recs if r.reference_name == region.chrom]
+    if not recs:
+        return None
+    best_div = min(_divergence(r) for r in recs)
+    recs = [r for r in recs if _divergence(r) <= best_div + MAX_EXTRA_DIVERGENCE]
+    best: int | None = None
+    for reverse in (False, True):
+        lefts, rights = [], []
+        for r in recs:
+            if r.is_reverse != reverse:
+                continue
+            if r.reference_start <= region.start0 - ANCHOR:
+                n, _first, last = _aligned_in(r, region.start0 - ANCHOR, region.start0)
+                if n >= ANCHOR // 2 and last is not None:
+                    lefts.append((last[1], last[0]))
+            if (r.reference_end or 0) >= region.end0 + ANCHOR:
+                n, first, _last = _aligned_in(r, region.end0, region.end0 + ANCHOR)
+                if n >= ANCHOR // 2 and first is not None:
+                    rights.append((first[1], first[0]))
+        if not lefts or not rights:
+            continue
+        (ql, pl), (qr, pr) = min(lefts), max(rights)
+        if qr > ql:
+            delta = (qr - ql) - (pr - pl)
+            if best is None or abs(delta) < abs(best):
+                best = delta
+    return best
+
+
+def span_state(delta: int, regions: dict[str, HomologyRegion]) -> str:
+    """The arrangement a length change fits: "reference", a homology row name, or "other"."""
+    states = {"reference": 0}
+    for name, (box, kind) in HOMOLOGY_STATES.items():
+        if box in regions:
+            states[name] = regions[box].unit * (1 if kind == "duplication" else -1)
+    name, length = min(states.items(), key=lambda kv: abs(delta - kv[1]))
+    return name if abs(delta - length) <= SPAN_TOL else "other"
+
+
 def read_paths(bam_path: str | Path, ref: LocusReference) -> dict[str, ReadPath]:
     """Every mapped read's segments and jumps (primary + supplementary, MAPQ >= MIN_MAPQ)."""
     records: dict[str, list[pysam.AlignedSegment]] = collections.defaultdict(list)
@@ -175,10 +352,46 @@ def read_paths(bam_path: str | Path, ref: LocusReference) -> dict[str, ReadPath]
                 if rec.mapping_quality < MIN_MAPQ:
                     continue
                 records[rec.query_name].append(rec)
-    return {name: _path(name, recs, ref) for name, recs in records.items()}
+    regions = homology_regions(ref)
+    return {name: _path(name, recs, ref, regions) for name, recs in records.items()}
 
 
-def _path(name: str, recs: list[pysam.AlignedSegment], ref: LocusReference) -> ReadPath:
+TANDEM_PROBE = 300  # bp of a clip compared with the next copy of a homology unit
+TANDEM_K = 15
+TANDEM_MIN_SHARED = 0.2  # of the probe's k-mers (ONT at 5 % error keeps ~45 % of 15-mers; unrelated sequence ~0)
+
+
+def _tandem_clip(rec: pysam.AlignedSegment, side: str, ref: LocusReference, regions: dict[str, HomologyRegion]) -> bool:
+    """A soft clip at the edge of a homology region that continues as the next copy of the unit: the read ran
+    from one copy of a tandem unit into another (an extra unit, or the aligner extending one copy through the
+    homology) and the rest found no unique place. Not a loose end: the spanning reads decide that region."""
+    ops = rec.cigartuples or []
+    seq = rec.query_sequence
+    if not ops or seq is None:
+        return False
+    op, n = ops[0] if side == "left" else ops[-1]
+    if op != 4:
+        return False
+    pos0 = rec.reference_start if side == "left" else (rec.reference_end or 0)
+    probe = seq[max(0, n - TANDEM_PROBE):n] if side == "left" else seq[len(seq) - n:len(seq) - n + TANDEM_PROBE]
+    for r in regions.values():
+        if r.chrom != rec.reference_name or not r.start0 - ANCHOR <= pos0 <= r.end0 + ANCHOR:
+            continue
+        probe_k = [probe[i : i + TANDEM_K].upper() for i in range(len(probe) - TANDEM_K + 1)]
+        for at in (pos0 - r.unit, pos0 + r.unit):  # the same edge of the other copy (either way round)
+            w0, w1 = (at - 2 * TANDEM_PROBE, at + TANDEM_PROBE) if side == "left" else (at - TANDEM_PROBE, at + 2 * TANDEM_PROBE)
+            if not probe_k or not ref.covers(r.chrom, w0, w1):
+                continue
+            sl = ref.slice(r.chrom)
+            window = sl.sequence[w0 - sl.interval.start0 : w1 - sl.interval.start0].upper()
+            kmers = {window[i : i + TANDEM_K] for i in range(len(window) - TANDEM_K + 1)}
+            if sum(k in kmers for k in probe_k) >= TANDEM_MIN_SHARED * len(probe_k):
+                return True
+    return False
+
+
+def _path(name: str, recs: list[pysam.AlignedSegment], ref: LocusReference,
+          regions: dict[str, HomologyRegion] | None = None) -> ReadPath:
     primary = next((r for r in recs if not r.is_supplementary), recs[0])
     pieces: list[Segment] = []
     jumps: list[Jump] = []
@@ -189,9 +402,9 @@ def _path(name: str, recs: list[pysam.AlignedSegment], ref: LocusReference) -> R
         for pos0, n in inserts:
             jumps.append(Jump(name, rec.reference_name, "duplication", pos0, pos0 + n, "insertion"))
         if rec.is_reverse == primary.is_reverse:
-            if lclip >= MIN_CLIP:
+            if lclip >= MIN_CLIP and not _tandem_clip(rec, "left", ref, regions or {}):
                 clips.append((rec.reference_name, rec.reference_start, "left"))
-            if rclip >= MIN_CLIP:
+            if rclip >= MIN_CLIP and not _tandem_clip(rec, "right", ref, regions or {}):
                 clips.append((rec.reference_name, rec.reference_end, "right"))
     # order along the read in the primary's reference direction
     same = sorted((s for s in pieces if s.reverse == primary.is_reverse), key=lambda s: s.q_start,
@@ -206,10 +419,16 @@ def _path(name: str, recs: list[pysam.AlignedSegment], ref: LocusReference) -> R
     if same:
         best = min(s.divergence for s in same)
         same = [s for s in same if s.divergence <= best + MAX_EXTRA_DIVERGENCE]
-    # a short piece at a read end is often the paralog's copy too
-    while len(same) > 1 and same[0].end0 - same[0].start0 < MIN_PIECE:
+    # a short piece at a read end is often the paralog's copy too; so is one inside a homology unit
+    units = [u for r in (regions or {}).values() for u in r.units()]
+
+    def unsure(seg: Segment) -> bool:
+        return seg.end0 - seg.start0 < MIN_PIECE or any(
+            c == seg.chrom and a - UNIT_TOL <= seg.start0 and seg.end0 <= b + UNIT_TOL for c, a, b in units)
+
+    while len(same) > 1 and unsure(same[0]):
         same.pop(0)
-    while len(same) > 1 and same[-1].end0 - same[-1].start0 < MIN_PIECE:
+    while len(same) > 1 and unsure(same[-1]):
         same.pop()
     pieces = same + [s for s in pieces if s.reverse != primary.is_reverse]
     for a, b in zip(same, same[1:]):
@@ -229,7 +448,85 @@ def _path(name: str, recs: list[pysam.AlignedSegment], ref: LocusReference) -> R
         iv = ref.slice(c[0]).interval
         if iv.start0 + 1000 <= c[1] <= iv.end0 - 1000:
             loose.append(c)
-    return ReadPath(name, sorted(pieces, key=lambda s: (s.chrom, s.start0)), jumps, loose)
+    spans = {}
+    for box, region in (regions or {}).items():
+        delta = span_delta(recs, region)
+        if delta is not None:
+            spans[box] = delta
+    if regions:
+        delta = span_delta(recs, envelope(regions))
+        if delta is not None:
+            spans[ENVELOPE] = delta
+    return ReadPath(name, sorted(pieces, key=lambda s: (s.chrom, s.start0)), jumps, loose, spans,
+                    primary.infer_read_length() or 0)
+
+
+@dataclass
+class HomologyEvidence:
+    """What the reads spanning one homology region say about one homology row (-a3.7, aaa_anti3.7, ...)."""
+
+    name: str
+    region: HomologyRegion
+    delta: int  # the row's length change: -unit (deletion) or +unit (duplication)
+    support: list[str]  # spanning the row's region with its length change
+    reference: list[str]  # spanning it otherwise, or showing another homology row elsewhere
+    reference_depth: float  # reference reads as reads of the row's length (see ``_overreach``)
+    unchanged_depth: float  # the same for the reads of reference length only (chromosomes it could hide on)
+    elsewhere: list[str]  # showing the row's length change only across the other region
+    spanning: int  # reads spanning the row's region in any state (other lengths too)
+    other: list[str]  # spanning the row's region with a length change that fits no row
+
+
+def _overreach(lengths: np.ndarray, width: int) -> float:
+    """Sum of (read length - width) over reads longer than width: proportional to how many reads of a
+    chromosome span a stretch that long there (uniformly placed reads)."""
+    return float(np.clip(lengths - width, 0, None).sum())
+
+
+def homology_evidence(name: str, paths: dict[str, ReadPath], regions: dict[str, HomologyRegion]) -> HomologyEvidence:
+    """Count the spanning reads of the row's region by state.
+
+    Reads from a chromosome with the row need a stretch of (region + 2 ANCHOR + its length change) to span,
+    reference reads (region + 2 ANCHOR): a duplication's chromosome gives fewer spanning reads than a
+    reference chromosome, a deletion's more. Each reference read is weighted by that ratio, computed from the
+    sample's own read lengths, so that supporting / (supporting + reference_depth) is ~1/2 for one chromosome
+    in two whatever the length change."""
+    box, kind = HOMOLOGY_STATES[name]
+    region = regions[box]
+    delta = region.unit * (1 if kind == "duplication" else -1)
+    deltas = {"reference": 0} | {n: regions[b].unit * (1 if k == "duplication" else -1)
+                                 for n, (b, k) in HOMOLOGY_STATES.items() if b in regions}
+    lengths = np.array([p.length for p in paths.values()], dtype=np.int64)
+    width = {b: r.end0 - r.start0 + 2 * ANCHOR for b, r in regions.items()}
+
+    def weight(b: str, state: str) -> float:
+        seen = _overreach(lengths, width[b] + deltas[state])
+        return _overreach(lengths, width[box] + delta) / seen if seen > 0 else 1.0
+
+    support, reference, elsewhere, other = [], [], [], []
+    depth = unchanged = 0.0
+    spanning = 0
+    for n, p in sorted(paths.items()):
+        states = {b: span_state(d, regions) for b, d in p.spans.items() if b in regions}
+        if box in states:
+            spanning += 1
+        if states.get(box) == name:
+            support.append(n)
+        elif name in states.values():
+            elsewhere.append(n)
+        elif states.get(box) == "other":
+            other.append(n)
+        elif box in states:
+            reference.append(n)
+            depth += weight(box, states[box])
+            unchanged += weight(box, "reference") if states[box] == "reference" else 0.0
+        else:
+            shown = sorted((b, st) for b, st in states.items() if st in HOMOLOGY_STATES)
+            if shown:  # another homology rearrangement, across the other region: its chromosome has not this one
+                reference.append(n)
+                depth += weight(*shown[0])
+    return HomologyEvidence(name, region, delta, support, reference, round(depth, 2), round(unchanged, 2), elsewhere,
+                            spanning, other)
 
 
 # ---- events -----------------------------------------------------------------------------------
@@ -249,10 +546,16 @@ class Event:
     reference_depth: float = 0.0  # see reference_depth()
     copies: int = 0
     haplotypes: list[int] = field(default_factory=list)
+    problem: str = ""  # why this (uncalled) event refuses the cluster, when the generic reason does not fit
+    refuses: bool = True  # an uncalled catalog event makes the cluster not assessable
 
     @property
     def support(self) -> int:
         return len(self.reads)
+
+    @property
+    def length(self) -> int:
+        return self.right0 - self.left0
 
 
 def cluster_jumps(jumps: list[Jump]) -> list[tuple[str, str, list[Jump]]]:
@@ -377,16 +680,23 @@ class LongReadCluster:
     minor: list[Event] = field(default_factory=list)  # jump clusters too rare for a chromosome (not called)
 
 
-def _fails(cluster: str, reason: str, na: list, inc: list, events: list[Event]) -> LongReadCluster:
-    return LongReadCluster(ClusterGenotype(cluster, None, False, reason), events, [], [], {}, na, inc)
+def _fails(cluster: str, reason: str, na: list, inc: list, events: list[Event],
+           minor: list[Event] | None = None) -> LongReadCluster:
+    return LongReadCluster(ClusterGenotype(cluster, None, False, reason), events, [], [], {}, na, inc, minor or [])
 
 
 def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
                  catalog: list[CatalogDeletion] | None = None) -> LongReadCluster:
-    """Events from the reads, named, genotyped and placed on two chromosomes."""
+    """Events from the reads, named, genotyped and placed on two chromosomes.
+
+    Homology rows (-a3.7, -a4.2 and their anti- triplications) are decided by the reads spanning their
+    homology region (``homology_evidence``), not by jumps: the extra or missing unit's reads align in many
+    ways inside the homology, but a read anchored in unique sequence on both sides has the length it has.
+    Jumps only place the crossover."""
     chrom = CHROM_OF[cluster]
     catalog = [d for d in (catalog if catalog is not None else load_deletions()) if d.cluster == cluster]
     boxes: dict = {}
+    regions: dict[str, HomologyRegion] = {}
     if cluster == "alpha":
         try:
             from thalgen.simulate import homology_boxes
@@ -394,6 +704,7 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
             boxes = homology_boxes(ref)
         except KeyError:
             boxes = {}
+        regions = homology_regions(ref)
     not_assessable: list[dict[str, str]] = []
     incompletely: list[str] = []
     if not ref.has(chrom):
@@ -408,9 +719,15 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
         # groups the catalog names alike are one event (a homology gap placed anywhere in the box)
         key = (ch, kind, row.name if row is not None else f"{left0}-{right0}")
         named[key] = (row, named.get(key, (row, []))[1] + members)
+    by_spanning = {d.name for d in catalog if d.name in HOMOLOGY_STATES and HOMOLOGY_STATES[d.name][0] in regions
+                   and d.start1 is not None and iv.start0 <= d.start1 - 1 and d.end1 <= iv.end0}
     events: list[Event] = []
     minor: list[Event] = []
+    homology_jumps: dict[str, list[Jump]] = {}
     for (ch, kind, _), (row, members) in named.items():
+        if row is not None and row.name in by_spanning:
+            homology_jumps[row.name] = members
+            continue
         reads = sorted({j.read for j in members})
         if len(reads) < MIN_SUPPORT:
             continue
@@ -418,12 +735,7 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
         left0 = int(np.median([j.left0 for j in placed]))
         right0 = int(np.median([j.right0 for j in placed]))
         if row is not None and row.name in HOMOLOGY_BOX and HOMOLOGY_BOX[row.name] in boxes:
-            box = boxes[HOMOLOGY_BOX[row.name]]
-            if not any(j.via != "insertion" for j in members):  # insertions do not say where the unit starts
-                left0 = box.stretch_start0
-            # the crossover lies in the identical stretch: aligners extend through homology past it
-            left0 = min(max(left0, box.stretch_start0), box.stretch_end0)
-            right0 = left0 + box.offset  # exactly one unit; only its place is blurred
+            left0, right0 = _crossover(boxes[HOMOLOGY_BOX[row.name]], members)
         name = row.name if row is not None else _novel_name(cluster, kind, ch, left0, right0)
         ev = Event(cluster, ch, kind, left0, right0, reads, name, row)
         w0, w1 = left0, right0
@@ -435,8 +747,52 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
         if len(reads) < MIN_EVENT_FRACTION * (len(reads) + ev.reference_depth):
             minor.append(ev)  # too few for a chromosome: paralog misplacement, or a mosaic; listed, not called
             continue
+        if row is None and regions:
+            verdict = _inside_homology(ev, my_paths, regions)
+            if verdict == "artefact":
+                ev.refuses = False
+                minor.append(ev)
+                continue
+            if verdict:
+                return _fails(cluster, verdict, not_assessable, [], events, minor + [ev])
         events.append(ev)
+    # homology rows: from the reads spanning their region
+    assessed: dict[str, float] = {}
+    evidence: dict[str, HomologyEvidence] = {}
+    for d in catalog:
+        if d.name not in by_spanning:
+            continue
+        ev_span = homology_evidence(d.name, my_paths, regions)
+        evidence[d.name] = ev_span
+        box, kind = HOMOLOGY_STATES[d.name]
+        jumps = homology_jumps.get(d.name, [])
+        left0, right0 = _crossover(boxes[box], [j for j in jumps if j.read in set(ev_span.support)] or jumps)
+        ev = Event(cluster, chrom, kind, left0, right0, ev_span.support, d.name, d, ev_span.reference,
+                   ev_span.reference_depth)
+        n_alt = len(ev_span.support)
+        assessed[d.name] = n_alt + ev_span.reference_depth
+        region_text = f"{chrom}:{ev_span.region.start0 + 1}-{ev_span.region.end0}"
+        if n_alt >= MIN_SUPPORT and n_alt >= MIN_EVENT_FRACTION * (n_alt + ev_span.reference_depth):
+            events.append(ev)
+            continue
+        shown = n_alt + len(ev_span.elsewhere)
+        if shown:
+            ev.reads = sorted(set(ev_span.support) | set(ev_span.elsewhere))
+            across = f"{n_alt} read(s) anchored beyond the {box}-unit homology ({region_text})"
+            if ev_span.elsewhere:
+                across += f" and {len(ev_span.elsewhere)} beyond the other unit's"
+            ev.problem = (f"{d.name}: {across} are {abs(ev_span.delta)} bp "
+                          f"{'longer' if kind == 'duplication' else 'shorter'} than the reference, against "
+                          f"{ev_span.reference_depth:g} (read-length weighted) across the {box} unit without it: "
+                          + ("too few to call it, too many to rule it out" if n_alt < MIN_SUPPORT
+                             else "too few for one chromosome (mosaic, contamination or misplaced reads?)"))
+            minor.append(ev)
+        elif len({j.read for j in jumps}) >= MIN_SUPPORT:  # jumps only in reads that do not span: listed
+            ev.reads = sorted({j.read for j in jumps})
+            ev.refuses = False
+            minor.append(ev)
     # catalog rows: assessed when enough reads cross their breakpoints in either state
+    short: list[str] = []
     for d in catalog:
         if d.start1 is None or d.end1 is None:
             not_assessable.append({"what": d.name, "reason": "breakpoints unknown in the catalog: it would be reported "
@@ -452,6 +808,8 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
             continue
         if any(e.catalog is d for e in events):
             continue
+        if d.name in evidence:
+            continue  # judged after placement: see _homology_unassessed
         if d.name in HOMOLOGY_BOX:
             box = boxes.get(HOMOLOGY_BOX[d.name])
             if box is None:
@@ -460,30 +818,43 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
             s0 = box.stretch_start0
             e0 = s0 + box.offset
         span = traversing(my_paths, chrom, d.kind, s0, e0)
+        assessed[d.name] = float(len(span))
         if len(span) < MIN_SPAN:
+            short.append(d.name)
             not_assessable.append({"what": d.name, "reason": f"{len(span)} read(s) cross its breakpoints with {ANCHOR} bp "
                                    f"anchors (< {MIN_SPAN}): presence or absence not shown"})
     # loose ends: long clips no supplementary explains point at a rearrangement reaching outside the slice
     clips = collections.Counter((c[0], c[1] // 200, c[2]) for p in my_paths.values() for c in p.clips if c[0] == chrom)
     loose = [(k, n) for k, n in clips.items() if n >= MIN_SUPPORT]
     key_rows = [d for d in catalog if d.name in HOMOLOGY_BOX or d.variant_class in ("alpha0", "beta0")]
-    missing = [x for x in not_assessable if x["what"] in {d.name for d in key_rows} and "cross its breakpoints" in x["reason"]]
+    missing = [d.name for d in key_rows if d.name in short]
     if missing:
-        return _fails(cluster, f"too few spanning reads for {', '.join(x['what'] for x in missing)} (long-read caller "
-                      f"needs >= {MIN_SPAN} reads across each breakpoint)", not_assessable, sorted(set(incompletely)), events)
+        return _fails(cluster, f"too few spanning reads for {', '.join(missing)} (long-read caller "
+                      f"needs >= {MIN_SPAN} reads across each breakpoint)", not_assessable, sorted(set(incompletely)),
+                      events, minor)
     if loose:
         (c, b, side), n = loose[0]
         return _fails(cluster, f"{n} reads clipped >= {MIN_CLIP} bp near {c}:{b * 200 + 1} with no mapped continuation "
-                      "(a rearrangement reaching outside the locus reference?)", not_assessable, sorted(set(incompletely)), events)
-    rare = [e for e in minor if e.catalog is not None]
+                      "(a rearrangement reaching outside the locus reference?)", not_assessable, sorted(set(incompletely)),
+                      events, minor)
+    rare = [e for e in minor if e.catalog is not None and e.refuses]
     if rare:
         e = rare[0]
-        return _fails(cluster, f"{e.name} carried by {e.support} reads against {e.reference_depth:g} without it: too few for "
-                      "one chromosome (mosaic, contamination or misplaced reads?)", not_assessable,
-                      sorted(set(incompletely)), events)
+        return _fails(cluster, e.problem or f"{e.name} carried by {e.support} reads against {e.reference_depth:g} without "
+                      "it: too few for one chromosome (mosaic, contamination or misplaced reads?)", not_assessable,
+                      sorted(set(incompletely)), events, minor)
+    unexplained = _unexplained_lengths(evidence, events, chrom)
+    if unexplained:
+        return _fails(cluster, unexplained, not_assessable, sorted(set(incompletely)), events, minor)
     haps, problem = _place(events)
     if problem:
-        return _fails(cluster, problem, not_assessable, sorted(set(incompletely)), events)
+        return _fails(cluster, problem, not_assessable, sorted(set(incompletely)), events, minor)
+    unassessed = _homology_unassessed(evidence, events, haps)
+    if unassessed:
+        not_assessable.extend(unassessed)
+        return _fails(cluster, f"too few spanning reads for {', '.join(x['what'] for x in unassessed)} (long-read caller "
+                      f"needs >= {MIN_SPAN / 2:g} reads' worth per chromosome without a rearrangement there, across the "
+                      "homology with unique anchors)", not_assessable, sorted(set(incompletely)), events, minor)
     names = tuple(h.name if h is not None else NORMAL[cluster] for h in haps)
     order = sorted(range(2), key=lambda i: (haps[i] is None, haps[i] is not None and haps[i].kind == "duplication", names[i]))
     names = (names[order[0]], names[order[1]])
@@ -494,12 +865,84 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
         cn = {k: cn[k] for k in ("HBA2", "HBA1") if k in cn}
         cn["hybrid"] = sum(HYBRID_ALLELES.get(h.name, 0) for h in haps if h is not None)
     lod = min((len(e.reads) + len(e.reference_reads) for e in events), default=min(
-        (len(traversing(my_paths, chrom, d.kind, d.start1 - 1, d.end1)) for d in key_rows
-         if d.start1 and iv.start0 <= d.start1 - 1 and d.end1 <= iv.end0), default=0))
+        (int(assessed[d.name]) for d in key_rows if d.name in assessed), default=0))
     genotype = ClusterGenotype(cluster, names, True, "", [], round(lod * math.log10(2), 2), cn)
-    deletions = [_deletion_call(e, paths) for e in events if e.copies]
+    deletions = [_deletion_call(e, paths, evidence.get(e.name)) for e in events if e.copies]
     return LongReadCluster(genotype, events, deletions, runs, gene_copies, not_assessable, sorted(set(incompletely)),
                            minor)
+
+
+def _inside_homology(ev: Event, paths: dict[str, ReadPath], regions: dict[str, HomologyRegion]) -> str:
+    """For a novel event inside the X/Z homology: "" when reads spanning the whole homology (unique anchors on
+    both sides) confirm its length change, "artefact" when enough of them span and do not (the jumps were pieces
+    of a homology rearrangement or of the reference placed on the other unit), else the refusal reason."""
+    env = envelope(regions)
+    if not (env.chrom == ev.chrom and env.start0 - ANCHOR <= ev.left0 and ev.right0 <= env.end0 + ANCHOR):
+        return ""
+    change = ev.length if ev.kind == "duplication" else -ev.length
+    deltas = [p.spans[ENVELOPE] for p in paths.values() if ENVELOPE in p.spans]
+    confirming = sum(1 for d in deltas if abs(d - change) <= max(SPAN_TOL, LENGTH_TOL))
+    if confirming >= MIN_SUPPORT:
+        return ""
+    if len(deltas) >= MIN_SPAN:
+        return "artefact"
+    return (f"{ev.name} ({ev.support} reads) lies inside the HBA2/HBA1 homology, where pieces of reads are often placed "
+            f"on the other unit, and only {len(deltas)} read(s) span the homology {env.chrom}:{env.start0 + 1}-{env.end0} "
+            f"with {ANCHOR} bp anchors to confirm it (< {MIN_SPAN})")
+
+
+def _crossover(box: Any, jumps: list[Jump]) -> tuple[int, int]:
+    """Where a homology event's unit starts and ends: the jumps' median, moved into the identical stretch
+    (aligners extend through homology past the crossover); its start when only insertions were seen
+    (an insertion does not say where the unit starts)."""
+    placed = [j for j in jumps if j.via != "insertion"]
+    left0 = int(np.median([j.left0 for j in placed])) if placed else box.stretch_start0
+    left0 = min(max(left0, box.stretch_start0), box.stretch_end0)
+    return left0, left0 + box.offset  # exactly one unit; only its place is blurred
+
+
+def _homology_unassessed(evidence: dict[str, HomologyEvidence], events: list[Event],
+                         haps: list[Event | None]) -> list[dict[str, str]]:
+    """Homology rows not called whose absence the reads do not show.
+
+    A chromosome whose placed event is a homology row, or a deletion reaching the region's anchors, is shown
+    not to carry another one there. Each other chromosome is a reference one the row could hide on: a chromosome
+    with it gives fewer spanning reads (a duplication) or more (a deletion), so the reference reads are counted
+    as reads of the row's length (``unchanged_depth``) and must reach MIN_SPAN / 2 per such chromosome (MIN_SPAN
+    across two), like the reads across a simple deletion's breakpoints."""
+    out = []
+    for name, ev in sorted(evidence.items()):
+        if any(e.name == name for e in events):
+            continue
+        lo, hi = ev.region.start0 - ANCHOR, ev.region.end0 + ANCHOR
+        hidden = sum(1 for h in haps if h is None or not (h.name in HOMOLOGY_STATES or (
+            h.kind == "deletion" and h.left0 < hi and lo < h.right0)))
+        need = MIN_SPAN / 2 * hidden
+        have = len(ev.support) + ev.unchanged_depth
+        if hidden and have < need:
+            out.append({"what": name, "reason": (
+                f"{ev.spanning} read(s) span the {ev.region.box}-unit homology {ev.region.chrom}:{ev.region.start0 + 1}-"
+                f"{ev.region.end0} with {ANCHOR} bp anchors, {have:.1f} read(s)' worth of a chromosome with {name} "
+                f"on {hidden} chromosome(s) where it could be (< {need:g}): presence or absence not shown")})
+    return out
+
+
+def _unexplained_lengths(evidence: dict[str, HomologyEvidence], events: list[Event], chrom: str) -> str:
+    """A refusal when many reads spanning a homology region have a length no row explains (and no called
+    event carries them): a rearrangement the caller cannot name would otherwise pass as its reference reads' call."""
+    carried = {r for e in events for r in e.reads}
+    seen: set[str] = set()
+    for ev in evidence.values():
+        box = ev.region.box
+        if box in seen:
+            continue
+        seen.add(box)
+        odd = [r for r in ev.other if r not in carried]
+        if len(odd) >= MIN_SUPPORT and len(odd) >= MIN_EVENT_FRACTION * ev.spanning:
+            return (f"{len(odd)} of {ev.spanning} reads spanning the {box}-unit homology "
+                    f"{chrom}:{ev.region.start0 + 1}-{ev.region.end0} differ from the reference by a length that fits "
+                    "no -a3.7/-a4.2/anti- rearrangement (an unlisted rearrangement there?)")
+    return ""
 
 
 def _place(events: list[Event]) -> tuple[list[Event | None], str]:
@@ -570,7 +1013,7 @@ def _gene_copies(cluster: str, ref: LocusReference, haps: list[Event | None]) ->
     return out
 
 
-def _deletion_call(e: Event, paths: dict[str, ReadPath]) -> DeletionCall:
+def _deletion_call(e: Event, paths: dict[str, ReadPath], span: HomologyEvidence | None = None) -> DeletionCall:
     cat = e.catalog
     evidence: dict[str, Any] = {"breakpoints": "long reads spanning the event", "allele": e.name,
                                 "supporting_reads": e.support, "reference_reads": len(e.reference_reads),
@@ -579,6 +1022,12 @@ def _deletion_call(e: Event, paths: dict[str, ReadPath]) -> DeletionCall:
                                                if j.kind == e.kind and abs(j.left0 - e.left0) <= CLUSTER_TOL})}
     if e.name in HOMOLOGY_BOX:
         evidence["crossover_estimate"] = e.left0 + 1
+    if span is not None:
+        evidence["breakpoints"] = "long reads anchored in unique sequence on both sides of the homology"
+        evidence["spanning"] = {"region": f"{span.region.chrom}:{span.region.start0 + 1}-{span.region.end0}",
+                                "length_change": span.delta, "reads": len(span.support),
+                                "reference_reads": len(span.reference),
+                                "reference_reads_length_weighted": span.reference_depth}
     return DeletionCall(name="novel" if cat is None else e.name, cluster=e.cluster, chrom=e.chrom, start1=e.left0 + 1,
                         end1=e.right0, copies=e.copies, kind=e.kind, catalog_id=cat.id if cat else "",
                         variant_class=cat.variant_class if cat else "", depth_ratio=0.0, junction_reads=e.support,
