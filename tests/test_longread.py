@@ -7,8 +7,11 @@ Patients (30x HiFi, 45x ONT so a one-copy region still reaches the small-variant
   simulator's "+3804" hint would miss it by 7 bp: HBA1 c.427 is 3811 bp after HBA2 c.427). --SEA removes
   it from hap1, so it is hemizygous, cis to -a3.7 and trans to --SEA.
 * ``cd4142``: CD41/42 (HBB:c.126_129del) on both chromosomes, no deletion.
-Plus two HiFi structural-only patients: 619del / 1393del (two beta deletions in trans, 150 bp apart) and
-anti-3.7 / aa (a triplication: with this seed refused, never called normal).
+* ``hbhcs``: the classic HbH-CS genotype --SEA / αCSα (HBA2:c.427T>C on the undeleted chromosome). --SEA
+  removes the other HBA2, so Hb CS is on the only HBA2 copy: hemizygous (1/1), as the simulator's truth says.
+Structural-only patients (no small-variant calling): 619del / 1393del (HiFi: two beta deletions in trans,
+150 bp apart) and the triplications anti-3.7 / aa and anti-4.2 / aa, called from the reads anchored in unique
+sequence on both sides of the unit homology; where too few such reads exist they are refused, never called normal.
 """
 
 from __future__ import annotations
@@ -26,13 +29,21 @@ from thalgen.structural import load_cn_json
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
 HBS, B0_CD39, CS_ON_HYBRID, CD4142 = "HBB:c.20A>T", "HBB:c.118C>T", "HBA1:c.427T>C", "HBB:c.126_129del"
+CS = "HBA2:c.427T>C"
 PATIENTS = {
     "seacs": (["--SEA", HBS], ["-a3.7", CS_ON_HYBRID, B0_CD39]),
     "cd4142": ([CD4142], [CD4142]),
     "anti37": (["anti-3.7"], []),
+    "anti37_low": (["anti-3.7"], []),
+    "anti37_deep": (["anti-3.7"], []),
+    "anti42": (["anti-4.2"], []),
     "del619_1393": (["619del"], ["1393del"]),
+    "hbhcs": (["--SEA"], [CS]),
 }
 DEPTH = {"hifi": 30, "ont": 45}
+#: a triplication's reads must be one unit longer to span: HiFi needs more than 30x to show it reliably
+DEPTH_OF = {"anti37_low": 6, "anti37_deep": 40}
+STRUCTURAL_ONLY = {"anti37", "anti37_low", "anti37_deep", "anti42", "del619_1393"}
 
 
 @pytest.fixture(scope="module")
@@ -53,25 +64,32 @@ def workdir(tmp_path_factory) -> Path:
 
 
 def run_patient(ref_dir: Path, workdir: Path, platform: str, key: str) -> dict[str, Path]:
-    """simulate -> align -> longread call -> thalgen call --copy-number -> longread call --calls (phase)."""
+    """simulate -> align -> longread call, then (unless structural-only) thalgen call --copy-number ->
+    longread call --calls (phase) -> thalgen report."""
     pid = f"{platform}_{key}"
-    out = {k: workdir / f"{pid}.{k}" for k in ("bam", "cn.json", "calls.json", "phase.json", "cn.tsv", "cn.png", "vcf.gz")}
-    if out["phase.json"].exists():
+    out = {k: workdir / f"{pid}.{k}" for k in ("bam", "cn.json", "calls.json", "phase.json", "cn.tsv", "cn.png", "vcf.gz",
+                                                 "report.json", "report.html")}
+    done = out["cn.json"] if key in STRUCTURAL_ONLY else out["report.json"]
+    if done.exists():
         return out
     ref = LocusReference.load(ref_dir)
     h1, h2 = PATIENTS[key]
-    spec = PatientSpec(id=pid, haplotypes=(h1, h2), platform=platform, assay="wgs", depth=DEPTH[platform],
-                       read_length=150, insert_mean=350.0, insert_sd=60.0, duplicate_rate=0.0, seed=11,
-                       regions=None, capture_bias=False)
+    spec = PatientSpec(id=pid, haplotypes=(h1, h2), platform=platform, assay="wgs",
+                       depth=DEPTH_OF.get(key, DEPTH[platform]), read_length=150, insert_mean=350.0, insert_sd=60.0,
+                       duplicate_rate=0.0, seed=11, regions=None, capture_bias=False)
     paths = simulate_patient(ref, spec, workdir, "<test>")
-    out["truth"] = paths["truth"]
     align(ref, paths["reads"], None, pid, out["bam"], platform, 2)
     base = ["--reference", str(ref_dir), "--bam", str(out["bam"]), "--sample", pid]
     assert cli(["longread", "call", *base, "--json", str(out["cn.json"]), "--tsv", str(out["cn.tsv"]),
                 "--png", str(out["cn.png"])]) == 0
+    if key in STRUCTURAL_ONLY:
+        return out
     assert cli(["call", *base, "--vcf", str(out["vcf.gz"]), "--json", str(out["calls.json"]), "--platform", platform,
                 "--copy-number", str(out["cn.json"])]) == 0
     assert cli(["longread", "call", *base, "--calls", str(out["calls.json"]), "--phase-json", str(out["phase.json"])]) == 0
+    assert cli(["report", "--reference", str(ref_dir), "--sample", pid, "--calls", str(out["calls.json"]),
+                "--copy-number", str(out["cn.json"]), "--phase", str(out["phase.json"]), "--json", str(out["report.json"]),
+                "--html", str(out["report.html"])]) == 0
     return out
 
 
@@ -153,15 +171,75 @@ def test_hifi_adjacent_beta_deletions_in_trans(ref_dir, workdir):
 
 
 def test_hifi_triplication_never_a_confident_normal(ref_dir, workdir):
-    """anti-3.7 / aa. The extra unit's reads align in several ways (a 3.8-kb insertion at any phase of the unit,
-    split pieces extended through the Z homology); with this seed only 4 of ~19 reads across the unit show
-    the jump, below the one-chromosome fraction, so the cluster is refused rather than called either way.
-    (Seed 3 at HiFi and ONT calls aaa_anti3.7/aa; see the report.)"""
+    """anti-3.7 / aa at HiFi 30x with this seed: only 2 reads of the triplicated chromosome reach 1 kb of unique
+    sequence beyond both Z units (they need 11.5 kb of read where a reference read needs 7.7 kb), 1 more does so
+    across the X units, against 12 reference reads: too few to call the triplication, too many to rule it out.
+    The cluster is refused, not called either way."""
     out = run_patient(ref_dir, workdir, "hifi", "anti37")
     alpha, _beta, dels, doc = load_cn_json(out["cn.json"])
     assert (alpha.alleles, alpha.assessable, dels) == (None, False, [])
-    assert alpha.reason.startswith("aaa_anti3.7 carried by 4 reads")
+    assert alpha.reason.startswith(
+        "aaa_anti3.7: 2 read(s) anchored beyond the Z-unit homology (chr16:171843-177510) and 1 beyond the other "
+        "unit's are 3804 bp longer than the reference")
+    assert alpha.reason.endswith("too few to call it, too many to rule it out")
     assert [x["what"] for x in doc["not_assessable"]][0] == "alpha cluster"
+    assert [(j["name"], j["kind"], j["called"]) for j in doc["junctions"]] == [("aaa_anti3.7", "duplication", False)]
+
+
+def test_hifi_low_depth_triplication_refused(ref_dir, workdir):
+    """anti-3.7 / aa at HiFi 6x: no read of the triplicated chromosome spans, and the reference reads are too
+    few to rule a triplication out on either chromosome: not assessable, never aa/aa."""
+    out = run_patient(ref_dir, workdir, "hifi", "anti37_low")
+    alpha, _beta, dels, doc = load_cn_json(out["cn.json"])
+    assert (alpha.alleles, alpha.assessable, dels) == (None, False, [])
+    assert alpha.reason.startswith("too few spanning reads for -a4.2, aaa_anti3.7, aaa_anti4.2 (")
+    reasons = {x["what"]: x["reason"] for x in doc["not_assessable"]}
+    # 5 reference reads span the Z units (MIN_SPAN reads, which the earlier count of reads across the unit in any
+    # arrangement accepted for aaa_anti3.7), but a triplicated chromosome's reads must be 3.8 kb longer to span:
+    # at these read lengths the 5 are worth 2.9 of those
+    assert reasons["aaa_anti3.7"] == (
+        "5 read(s) span the Z-unit homology chr16:171843-177510 with 1000 bp anchors, 2.9 read(s)' worth of a "
+        "chromosome with aaa_anti3.7 on 2 chromosome(s) where it could be (< 5): presence or absence not shown")
+    assert doc["copy_number"] == {}  # neither cluster assessable at 6x: no copies claimed
+
+
+@pytest.mark.parametrize(("platform", "key", "box", "unit"), [
+    ("hifi", "anti37_deep", "Z", 3804), ("ont", "anti37", "Z", 3804),
+    ("hifi", "anti42", "X", 4257), ("ont", "anti42", "X", 4257)])
+def test_triplication_called_from_spanning_reads(ref_dir, workdir, platform, key, box, unit):
+    """anti-3.7 / aa and anti-4.2 / aa: the triplicated chromosome's reads anchored beyond both units are one
+    unit longer than the reference; counted against the reference reads (weighted for the longer span they need)
+    they are one chromosome in two."""
+    out = run_patient(ref_dir, workdir, platform, key)
+    name = "aaa_anti3.7" if box == "Z" else "aaa_anti4.2"
+    alpha, beta, dels, doc = load_cn_json(out["cn.json"])
+    assert (alpha.alleles, alpha.alternatives, alpha.assessable, beta.alleles) == ((name, "aa"), [], True, ("B", "B"))
+    assert alpha.copy_number == {"HBA2": 3, "HBA1": 2, "hybrid": 1 if box == "Z" else 0}
+    assert [(d.name, d.kind, d.copies, d.end1 - d.start1 + 1) for d in dels] == [(name, "duplication", 1, unit)]
+    region = {"Z": "chr16:171843-177510", "X": "chr16:169447-174843"}[box]
+    span = dels[0].evidence["spanning"]
+    assert (span["region"], span["length_change"]) == (region, unit)
+    assert span["reads"] >= 3 and span["reads"] >= 0.25 * (span["reads"] + span["reference_reads_length_weighted"])
+    assert not [x for x in doc["not_assessable"] if x["what"] == "alpha cluster"]
+    assert [(j["name"], j["called"]) for j in doc["junctions"] if j["name"] == name] == [(name, True)]
+
+
+@pytest.mark.parametrize("platform", ["hifi", "ont"])
+def test_hbh_cs_sea_with_cs_in_trans(ref_dir, workdir, platform):
+    """--SEA / αCSα: --SEA called from its junction, the intact chromosome shown free of -a3.7/-a4.2/anti- by
+    the reads spanning its units; Hb CS on the only HBA2 left (hemizygous), trans to --SEA; HbH disease."""
+    out = run_patient(ref_dir, workdir, platform, "hbhcs")
+    alpha, beta, dels, doc = load_cn_json(out["cn.json"])
+    assert (alpha.alleles, alpha.alternatives, alpha.assessable, beta.alleles) == (("--SEA", "aa"), [], True, ("B", "B"))
+    assert alpha.copy_number == {"HBA2": 1, "HBA1": 1, "hybrid": 0}
+    assert [(d.name, d.copies, d.start1, d.end1) for d in dels] == [("--SEA", 1, 165401, 184701)]
+    assert variants(out["calls.json"]) == {CS: "hemizygous"}
+    phase = json.loads(out["phase.json"].read_text())
+    assert relations(phase) == {frozenset(("--SEA", CS)): "trans"}
+    assert haplotype_sets(phase) == [{frozenset({"--SEA"}), frozenset({CS})}]
+    report = json.loads(out["report.json"].read_text())
+    assert (report["alpha"]["status"], report["alpha"]["genotype_ascii"]) == ("hbh_disease", "--SEA/aCSa")
+    assert (report["beta"]["status"], report["beta"]["genotype"]) == ("normal", "β/β")
 
 
 @pytest.mark.parametrize("platform", ["hifi", "ont"])
