@@ -8,6 +8,17 @@ duplication. Jumps are clustered into events and named from the catalog (simple 
 within ``uncertainty_bp`` + MATCH_SLACK; homology rows -a3.7/-a4.2/anti by the jump length being the
 Z/X unit found in the reference by ``thalgen.simulate.homology_boxes``).
 
+The -a3.7/-a4.2 family and its triplications (anti-3.7, anti-4.2) are not decided by jumps: inside the
+homology an extra or missing unit's reads align in many ways (an insertion at any phase of the unit, split
+pieces extended through the homology, pieces placed on the other unit). A read anchored in unique sequence
+ANCHOR bp beyond both ends of a unit pair's homology (``homology_regions``: Z chr16:171843-177510, X
+chr16:169447-174843 on GRCh38) has a length between the anchors that the aligner cannot change: reference
++ 0, + one unit (anti), - one unit (-a). Those reads are counted per state (``homology_evidence``), with each
+reference read weighted by how much more (or less) read a chromosome with the rearrangement needs to span
+(computed from the sample's read lengths), and go through the same fraction and zygosity rules as jumps. A row
+is only ruled out when the reference reads are worth MIN_SPAN / 2 reads of its length per chromosome it could
+hide on; one read showing it blocks "absent" (too few to call it, too many to rule it out).
+
 Zygosity comes from *reference reads*: reads with one continuous segment over a breakpoint with
 ANCHOR bp on both sides (deletions: either breakpoint; duplications: the whole unit). A deletion
 seen with reference reads is on one chromosome, without them on every chromosome present there
@@ -234,27 +245,6 @@ def envelope(regions: dict[str, HomologyRegion]) -> HomologyRegion:
     first = next(iter(regions.values()))
     return HomologyRegion(ENVELOPE, first.chrom, min(r.start0 for r in regions.values()),
                           max(r.end0 for r in regions.values()), 0)
-
-
-def _query_at(rec: pysam.AlignedSegment, pos0: int) -> int | None:
-    """Index in the stored read (clips included) of the base aligned to pos0, or of the next base when
-    pos0 falls in a deletion; None outside the alignment."""
-    if not rec.reference_start <= pos0 < (rec.reference_end or 0):
-        return None
-    rpos, q = rec.reference_start, 0
-    for op, n in rec.cigartuples or []:
-        if op in (0, 7, 8):
-            if pos0 < rpos + n:
-                return q + pos0 - rpos
-            rpos += n
-            q += n
-        elif op in (1, 4, 5):
-            q += n
-        elif op in (2, 3):
-            if pos0 < rpos + n:
-                return q
-            rpos += n
-    return None
 
 
 def _divergence(rec: pysam.AlignedSegment) -> float:
