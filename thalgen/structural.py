@@ -267,6 +267,11 @@ def call_cluster(
         plain = used & (prof.cap <= BIN_SIZE)  # unfolded bins: a folded bin's share of each copy is less certain
         if any(a.kind == kind and int((np.abs(a.hap - hap)[plain] > 0.25).sum()) < NOVEL_MIN_BINS for a in alleles):
             continue
+        # a change confined to folded bins (the Z/X boxes, where two paralogs are counted together and a
+        # homology event's crossover blurs the sum) cannot be placed on either copy by depth; a novel event
+        # must move NOVEL_MIN_BINS unfolded bins (a 500x panel's anti-3.7 otherwise grew a 300-bp "novel dup")
+        if int(((np.abs(hap - 1.0) > 0.25) & plain).sum()) < NOVEL_MIN_BINS:
+            continue
         alleles.append(Allele(_novel_name(cluster, kind, chrom, start0, end0, prof, sm), cluster, kind, chrom, start0, end0,
                               hap, prior=NOVEL_PRIOR))
 
