@@ -214,7 +214,8 @@ def test_triplication_called_from_spanning_reads(ref_dir, workdir, platform, key
     name = "aaa_anti3.7" if box == "Z" else "aaa_anti4.2"
     alpha, beta, dels, doc = load_cn_json(out["cn.json"])
     assert (alpha.alleles, alpha.alternatives, alpha.assessable, beta.alleles) == ((name, "aa"), [], True, ("B", "B"))
-    assert alpha.copy_number == {"HBA2": 3, "HBA1": 2, "hybrid": 1 if box == "Z" else 0}
+    # as the short-read caller counts them: anti-3.7's extra gene is the HBA2/HBA1 hybrid, anti-4.2's a whole HBA2
+    assert alpha.copy_number == ({"HBA2": 2, "HBA1": 2, "hybrid": 1} if box == "Z" else {"HBA2": 3, "HBA1": 2, "hybrid": 0})
     assert [(d.name, d.kind, d.copies, d.end1 - d.start1 + 1) for d in dels] == [(name, "duplication", 1, unit)]
     region = {"Z": "chr16:171843-177510", "X": "chr16:169447-174843"}[box]
     span = dels[0].evidence["spanning"]

@@ -20,7 +20,7 @@ from thalgen.align import align
 from thalgen.catalog import load_deletions
 from thalgen.cli.main import main as cli
 from thalgen.locus import LocusReference
-from thalgen.longread import ANCHOR, HOMOLOGY_BOX
+from thalgen.longread import AMPLICON_DEPTH_NOTE, ANCHOR, DROPOUT_CAVEAT, HOMOLOGY_BOX
 from thalgen.simulate import (
     MAX_AMPLICON,
     PatientSpec,
@@ -34,8 +34,9 @@ from thalgen.simulate import (
 from thalgen.structural import load_cn_json
 
 DESIGN = Path(__file__).resolve().parents[1] / "config" / "lr_amplicons.yaml"
-ALLELES = ("aa", "--SEA", "--THAI", "--FIL", "--MED", "--MEDII", "-(a)20.5", "--CAL", "-a3.7", "-a4.2")
-BETA_NA = "too few spanning reads for 619del, 1393del (long-read caller needs >= 5 reads across each breakpoint)"
+ALLELES = ("aa", "--SEA", "--THAI", "--FIL", "--MED", "--MEDII", "-(a)20.5", "--CAL", "-a3.7", "-a4.2", "aaa_anti3.7",
+           "aaa_anti4.2")
+BETA_NA = "not covered by the amplicon design: 619del, 1393del (no product would carry their junctions)"
 DEPTH = 40  # 20 reads per chromosome's product at efficiency 1
 COMP = str.maketrans("ACGT", "TGCA")
 
@@ -79,7 +80,8 @@ def test_products_are_as_documented(locus_ref):
         spec = _spec("d", ([], []))
         spec.regions = [region.interval]
         made = {a: [e - s for s, e, _ in _amplicons(locus_ref, spec, c)] for a, c in contigs.items()}
-        assert {a: v for a, v in made.items() if v} == {a: [n] for a, n in row["products"].items()}, region.id
+        assert {a: v for a, v in made.items() if v} == {a: n if isinstance(n, list) else [n]
+                                                          for a, n in row["products"].items()}, region.id
     kinds = collections.Counter(r.kind for r in design)
     assert kinds == {"gap": 6, "normal": 3, "unit": 2, "gene": 2}
 
@@ -108,8 +110,24 @@ def test_every_key_alpha_deletion_has_a_junction_product_anchored_for_the_caller
                  for s, e, _ in _amplicons(locus_ref, spec, contig)]
         found[d.name] = sorted(n for s0, e0, n in spans
                                if s0 <= lo0 - ANCHOR and e0 >= hi0 + ANCHOR and n <= MAX_AMPLICON)
-    assert found == {"-a3.7": [4246], "-a4.2": [3393], "--SEA": [3999], "--MED": [2378], "--MEDII": [4985, 6249],
-                     "-(a)20.5": [2599], "--FIL": [2649, 4399], "--THAI": [2749], "--CAL": [2785]}
+    assert found == {"-a3.7": [4501], "-a4.2": [3993], "--SEA": [3999], "--MED": [2378], "--MEDII": [4985, 6249],
+                     "-(a)20.5": [2599, 11799, 12285], "--FIL": [2649, 4399], "--THAI": [2749], "--CAL": [2785]}
+
+
+def test_unit_products_reach_unique_anchors_on_every_arrangement(locus_ref):
+    """Each unit pair's homology (the caller's homology_regions) lies >= ANCHOR inside its unit product, so the
+    product's length decides -a / normal / anti; the anti products are short enough to amplify."""
+    from thalgen.longread import homology_regions
+
+    regions = homology_regions(locus_ref)
+    by_id = {r.id: r.interval for r in load_amplicon_design(DESIGN)}
+    sizes = {}
+    for rid, box in (("Z_unit_3.7", "Z"), ("X_unit_4.2", "X")):
+        iv, reg = by_id[rid], regions[box]
+        assert iv.start0 <= reg.start0 - ANCHOR and iv.end0 >= reg.end0 + ANCHOR
+        sizes[box] = (iv.end0 - iv.start0 - reg.unit, iv.end0 - iv.start0, iv.end0 - iv.start0 + reg.unit)
+    assert sizes == {"Z": (4501, 8305, 12109), "X": (3993, 8250, 12507)}
+    assert max(sizes["Z"][2], sizes["X"][2]) <= MAX_AMPLICON == 13_000
 
 
 # ---- patients end to end -------------------------------------------------------------------------
@@ -125,7 +143,7 @@ def run(ref_dir: Path, workdir: Path, spec: PatientSpec) -> tuple[dict, Path]:
     bam, cn = workdir / f"{spec.id}.bam", workdir / f"{spec.id}.cn.json"
     align(ref, paths["reads"], None, spec.id, bam, spec.platform, 2, markdup="umi-only")
     assert cli(["longread", "call", "--reference", str(ref_dir), "--bam", str(bam), "--sample", spec.id,
-                "--json", str(cn)]) == 0
+                "--assay", "amplicon", "--json", str(cn)]) == 0
     return json.loads(paths["truth"].read_text()), cn
 
 
@@ -162,14 +180,47 @@ def test_alpha_genotype_from_junction_and_normal_products(locus_ref_dir, workdir
     assert t["reads"] == sum(p["reads"] for p in t["amplicon_products"])
 
 
-def test_homozygous_a37_is_not_assessable_with_this_design(locus_ref_dir, workdir):
-    """No chromosome gives the X-unit product (its reverse primer lies in the lost Z unit), so -a4.2 cannot be
-    excluded: the cluster is refused rather than called -a3.7/-a3.7."""
+def test_homozygous_a37_from_the_missing_normal_unit_product(locus_ref_dir, workdir):
+    """Only the short Z-unit product and no normal one: -a3.7 on both chromosomes (neither gives the X-unit product,
+    whose reverse primer lies in the lost Z unit, and -a4.2 in cis with -a3.7 is not an allele). The call rests on a
+    missing normal product, so the cn.json carries the allele-dropout caveat."""
     _, cn = run(locus_ref_dir, workdir, _spec("a37_a37", (["-a3.7"], ["-a3.7"])))
-    alpha, _, dels, _ = calls(cn)
-    assert (alpha.alleles, alpha.assessable, dels) == (None, False, [])
-    assert alpha.reason == ("too few spanning reads for -a4.2, aaa_anti4.2 (long-read caller needs >= 5 reads across "
-                            "each breakpoint)")
+    alpha, _, dels, doc = calls(cn)
+    assert (alpha.alleles, alpha.assessable, dels) == (("-a3.7", "-a3.7"), True, [("-a3.7", 2, [1, 2])])
+    assert alpha.copy_number == {"HBA2": 0, "HBA1": 0, "hybrid": 2}
+    assert doc["caveats"] == [DROPOUT_CAVEAT.format(name="-a3.7", where="both chromosomes", n=0)]
+
+
+@pytest.mark.parametrize(("key", "allele", "copies"), [
+    ("anti37", "aaa_anti3.7", {"HBA2": 2, "HBA1": 2, "hybrid": 1}),
+    ("anti42", "aaa_anti4.2", {"HBA2": 3, "HBA1": 2, "hybrid": 0})])
+def test_triplication_from_the_long_unit_product(locus_ref_dir, workdir, key, allele, copies):
+    """anti-3.7 / aa and anti-4.2 / aa: the unit product one unit longer (12.1 / 12.5 kb) beside the normal one;
+    heterozygous because normal-product reads are present, whatever their number. Gene copies as the short-read
+    caller counts them: the anti-3.7 extra gene is the hybrid, anti-4.2's is a whole HBA2."""
+    _, cn = run(locus_ref_dir, workdir, _spec(key, ([allele], [])))
+    alpha, _, dels, doc = calls(cn)
+    assert (alpha.alleles, alpha.assessable, dels) == ((allele, "aa"), True, [(allele, 1, [1])])
+    assert alpha.copy_number == copies
+    d = load_cn_json(cn)[2][0]
+    assert (d.kind, d.depth_ratio, d.evidence["depth_ratio_note"]) == ("duplication", 0.0, AMPLICON_DEPTH_NOTE)
+    assert doc["caveats"] == []
+
+
+#: beta rows (no beta product in the design); every alpha row in the slice has a product that carries it
+NOT_COVERED = ["1393del", "619del", "Lepore-BW", "SEA-HPFH", "Sicilian_db", "Thai_db", "Turkish_GgAgdb", "beta cluster"]
+
+
+def test_normal_sample_lists_what_the_design_cannot_see(locus_ref_dir, workdir):
+    """aa / aa: every alpha catalog row inside the slice is carried by some product (nothing listed as 'not covered'),
+    anti- rows ruled out by the normal unit products; the beta cluster has no product and is refused."""
+    _, cn = run(locus_ref_dir, workdir, _spec("aa_na", ([], [])))
+    _, _, _, doc = calls(cn)
+    na = {x["what"]: x["reason"] for x in doc["not_assessable"]}
+    assert sorted(k for k, v in na.items() if v.startswith("not covered by the amplicon design")) == NOT_COVERED
+    assert not {"-a3.7", "-a4.2", "aaa_anti3.7", "aaa_anti4.2", "--SEA", "alpha cluster"} & set(na)
+    assert doc["deletions"] == [] and doc["caveats"] == []
+    assert doc["assay"] == "amplicon" and doc["depth"]["normalisation"].startswith("none: amplicon long reads")
 
 
 #: Uneven but every event's own alleles share a primer pair (the unit products) or are near-equal.
@@ -189,8 +240,6 @@ def test_uneven_products_do_not_change_the_call(locus_ref_dir, workdir):
     assert (alpha.alleles, dels) == (("-a3.7", "aa"), [("-a3.7", 1, [1])])
 
 
-@pytest.mark.xfail(strict=True, reason="needs longread change: for amplicons, zygosity from the presence of "
-                   "normal-product reads (>= HET_MIN_REF), not their fraction of the junction reads")
 def test_weak_normal_product_still_heterozygous(locus_ref_dir, workdir):
     """The normal product amplifies 7x worse than the gap product: --SEA/aa, not --SEA/--SEA (Hb Bart's)."""
     _, cn = run(locus_ref_dir, workdir, _spec("sea_weak_normal", (["--SEA"], []), efficiency={"SEA_normal": 0.15}))
@@ -198,8 +247,6 @@ def test_weak_normal_product_still_heterozygous(locus_ref_dir, workdir):
     assert (alpha.alleles, dels) == (("--SEA", "aa"), [("--SEA", 1, [1])])
 
 
-@pytest.mark.xfail(strict=True, reason="needs longread change: for amplicons, no MIN_EVENT_FRACTION test and "
-                   "reads of another rearrangement not weighed against an event by count")
 def test_short_gap_product_outnumbering_the_unit_product(locus_ref_dir, workdir):
     """A 4-kb gap product amplifying 10x better than the 4-8 kb unit products (PCR favours short products)."""
     _, cn = run(locus_ref_dir, workdir, _spec("sea_a37_uneven", (["--SEA"], ["-a3.7"]),

@@ -30,6 +30,16 @@ that decides (supporting + reference reads of the weakest event), the odds one r
 one-chromosome-in-two sampling. Events carried by fewer than MIN_EVENT_FRACTION of the reads across them
 are listed in ``junctions`` with ``called: false``; a catalog event among them refuses the cluster.
 
+Amplicon mode (``assay="amplicon"``: long-range PCR products, one read per product, e.g.
+config/lr_amplicons.yaml). Read counts per product are PCR efficiency, not copies, so: no fraction tests
+(MIN_EVENT_FRACTION, HET_MIN_FRACTION) and no read-length weighting; an event is heterozygous when at least
+HET_MIN_REF reads of a normal-allele product (reference reads) are seen, homozygous (on every chromosome still
+present there) when at most one is, and every such call carries an allele-dropout caveat (a normal product
+lost to a primer-site variant looks the same). A catalog row counts as assessed only where the design has a
+product that would carry its junction (``design_carries``): the absence of a gap product means nothing where no
+gap product could exist. Rows no product carries are listed as not assessable ("not covered by the amplicon
+design"); an alpha0/beta0 row among them refuses its cluster, as a row without reads does in WGS.
+
 The output is the cn.json shape of ``thalgen.structural.cn_document`` (loads with ``load_cn_json``),
 so ``thalgen call --copy-number`` and ``thalgen report`` work unchanged, plus a ``phase`` section:
 heterozygous small variants and deletions linked into haplotype blocks by the reads that carry them.
@@ -467,20 +477,46 @@ class HomologyEvidence:
     other: list[str]  # spanning the row's region with a length change that fits no row
 
 
+# ---- amplicon designs -------------------------------------------------------------------------
+#: The repository's alpha long-range PCR design, used when ``--assay amplicon`` is given without ``--design``.
+DEFAULT_DESIGN = Path(__file__).resolve().parents[1] / "config" / "lr_amplicons.yaml"
+AMPLICON_DEPTH_NOTE = "not used: amplicon reads are whole PCR products, their number is PCR efficiency"
+DROPOUT_CAVEAT = ("{name} is called on {where} because no normal-allele product was seen there ({n} read(s)): allele "
+                  "dropout (a variant under a primer of the normal-allele product) would look the same; confirm with "
+                  "another primer pair or by testing the parents")
+
+
+def load_design(path: str | Path) -> list[tuple[str, int, int]]:
+    """The products of a primer design YAML (``thalgen.simulate.load_amplicon_design``): (chrom, start0, end0)."""
+    from thalgen.simulate import load_amplicon_design
+
+    return [(r.interval.chrom, r.interval.start0, r.interval.end0) for r in load_amplicon_design(path)]
+
+
+def design_carries(design: list[tuple[str, int, int]], chrom: str, lo0: int, hi0: int, change: int) -> bool:
+    """Some product's primers lie ANCHOR bp outside [lo0, hi0) and the rearranged chromosome's product (reference
+    length + change: -size for a deletion, +unit for a duplication) is short enough to amplify (MAX_AMPLICON)."""
+    from thalgen.simulate import MAX_AMPLICON
+
+    return any(c == chrom and s0 <= lo0 - ANCHOR and e0 >= hi0 + ANCHOR and 0 < e0 - s0 + change <= MAX_AMPLICON
+               for c, s0, e0 in design)
+
+
 def _overreach(lengths: np.ndarray, width: int) -> float:
     """Sum of (read length - width) over reads longer than width: proportional to how many reads of a
     chromosome span a stretch that long there (uniformly placed reads)."""
     return float(np.clip(lengths - width, 0, None).sum())
 
 
-def homology_evidence(name: str, paths: dict[str, ReadPath], regions: dict[str, HomologyRegion]) -> HomologyEvidence:
+def homology_evidence(name: str, paths: dict[str, ReadPath], regions: dict[str, HomologyRegion],
+                      weighted: bool = True) -> HomologyEvidence:
     """Count the spanning reads of the row's region by state.
 
     Reads from a chromosome with the row need a stretch of (region + 2 ANCHOR + its length change) to span,
     reference reads (region + 2 ANCHOR): a duplication's chromosome gives fewer spanning reads than a
     reference chromosome, a deletion's more. Each reference read is weighted by that ratio, computed from the
     sample's own read lengths, so that supporting / (supporting + reference_depth) is ~1/2 for one chromosome
-    in two whatever the length change."""
+    in two whatever the length change. Amplicon reads are whole products (``weighted=False``): every read counts 1."""
     box, kind = HOMOLOGY_STATES[name]
     region = regions[box]
     delta = region.unit * (1 if kind == "duplication" else -1)
@@ -490,6 +526,8 @@ def homology_evidence(name: str, paths: dict[str, ReadPath], regions: dict[str, 
     width = {b: r.end0 - r.start0 + 2 * ANCHOR for b, r in regions.items()}
 
     def weight(b: str, state: str) -> float:
+        if not weighted:
+            return 1.0
         seen = _overreach(lengths, width[b] + deltas[state])
         return _overreach(lengths, width[box] + delta) / seen if seen > 0 else 1.0
 
@@ -668,6 +706,7 @@ class LongReadCluster:
     not_assessable: list[dict[str, str]]
     incompletely_assessed: list[str]
     minor: list[Event] = field(default_factory=list)  # jump clusters too rare for a chromosome (not called)
+    caveats: list[str] = field(default_factory=list)  # for the cn.json (report notes)
 
 
 def _fails(cluster: str, reason: str, na: list, inc: list, events: list[Event],
@@ -676,13 +715,15 @@ def _fails(cluster: str, reason: str, na: list, inc: list, events: list[Event],
 
 
 def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
-                 catalog: list[CatalogDeletion] | None = None) -> LongReadCluster:
+                 catalog: list[CatalogDeletion] | None = None,
+                 design: list[tuple[str, int, int]] | None = None) -> LongReadCluster:
     """Events from the reads, named, genotyped and placed on two chromosomes.
 
     Homology rows (-a3.7, -a4.2 and their anti- triplications) are decided by the reads spanning their
     homology region (``homology_evidence``), not by jumps: the extra or missing unit's reads align in many
     ways inside the homology, but a read anchored in unique sequence on both sides has the length it has.
-    Jumps only place the crossover."""
+    Jumps only place the crossover. With a ``design`` (amplicon reads) see the module docstring."""
+    amplicon = design is not None
     chrom = CHROM_OF[cluster]
     catalog = [d for d in (catalog if catalog is not None else load_deletions()) if d.cluster == cluster]
     boxes: dict = {}
@@ -711,6 +752,14 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
         named[key] = (row, named.get(key, (row, []))[1] + members)
     by_spanning = {d.name for d in catalog if d.name in HOMOLOGY_STATES and HOMOLOGY_STATES[d.name][0] in regions
                    and d.start1 is not None and iv.start0 <= d.start1 - 1 and d.end1 <= iv.end0}
+    uncovered: list[str] = []  # catalog rows no product of the design would carry
+    if amplicon:
+        for name in sorted(by_spanning):
+            r = regions[HOMOLOGY_STATES[name][0]]
+            change = r.unit * (1 if HOMOLOGY_STATES[name][1] == "duplication" else -1)
+            if not design_carries(design, r.chrom, r.start0, r.end0, change):
+                uncovered.append(name)
+        by_spanning -= set(uncovered)
     events: list[Event] = []
     minor: list[Event] = []
     homology_jumps: dict[str, list[Jump]] = {}
@@ -734,7 +783,7 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
             w0, w1 = box.stretch_start0, box.stretch_end0 + box.offset
         ev.reference_reads = reference_reads(my_paths, ch, kind, w0, w1, set(reads))
         ev.reference_depth = reference_depth(my_paths, ch, kind, w0, w1, set(reads))
-        if len(reads) < MIN_EVENT_FRACTION * (len(reads) + ev.reference_depth):
+        if not amplicon and len(reads) < MIN_EVENT_FRACTION * (len(reads) + ev.reference_depth):
             minor.append(ev)  # too few for a chromosome: paralog misplacement, or a mosaic; listed, not called
             continue
         if row is None and regions:
@@ -752,7 +801,7 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
     for d in catalog:
         if d.name not in by_spanning:
             continue
-        ev_span = homology_evidence(d.name, my_paths, regions)
+        ev_span = homology_evidence(d.name, my_paths, regions, weighted=not amplicon)
         evidence[d.name] = ev_span
         box, kind = HOMOLOGY_STATES[d.name]
         jumps = homology_jumps.get(d.name, [])
@@ -762,7 +811,7 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
         n_alt = len(ev_span.support)
         assessed[d.name] = n_alt + ev_span.reference_depth
         region_text = f"{chrom}:{ev_span.region.start0 + 1}-{ev_span.region.end0}"
-        if n_alt >= MIN_SUPPORT and n_alt >= MIN_EVENT_FRACTION * (n_alt + ev_span.reference_depth):
+        if n_alt >= MIN_SUPPORT and (amplicon or n_alt >= MIN_EVENT_FRACTION * (n_alt + ev_span.reference_depth)):
             events.append(ev)
             continue
         shown = n_alt + len(ev_span.elsewhere)
@@ -800,6 +849,13 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
             continue
         if d.name in evidence:
             continue  # judged after placement: see _homology_unassessed
+        if amplicon and (d.name in uncovered or (d.name not in HOMOLOGY_BOX and not design_carries(
+                design, d.chrom, s0, e0, -(e0 - s0) if d.kind == "deletion" else e0 - s0))):
+            if d.name not in uncovered:
+                uncovered.append(d.name)
+            not_assessable.append({"what": d.name, "reason": "not covered by the amplicon design: no product would "
+                                   f"carry its junction with {ANCHOR} bp anchors (a missing product says nothing)"})
+            continue
         if d.name in HOMOLOGY_BOX:
             box = boxes.get(HOMOLOGY_BOX[d.name])
             if box is None:
@@ -818,6 +874,10 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
     loose = [(k, n) for k, n in clips.items() if n >= MIN_SUPPORT]
     key_rows = [d for d in catalog if d.name in HOMOLOGY_BOX or d.variant_class in ("alpha0", "beta0")]
     missing = [d.name for d in key_rows if d.name in short]
+    blind = [d.name for d in key_rows if d.name in uncovered and d.name not in HOMOLOGY_BOX]
+    if blind:
+        return _fails(cluster, f"not covered by the amplicon design: {', '.join(blind)} (no product would carry "
+                      "their junctions)", not_assessable, sorted(set(incompletely)), events, minor)
     if missing:
         return _fails(cluster, f"too few spanning reads for {', '.join(missing)} (long-read caller "
                       f"needs >= {MIN_SPAN} reads across each breakpoint)", not_assessable, sorted(set(incompletely)),
@@ -836,10 +896,10 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
     unexplained = _unexplained_lengths(evidence, events, chrom)
     if unexplained:
         return _fails(cluster, unexplained, not_assessable, sorted(set(incompletely)), events, minor)
-    haps, problem = _place(events)
+    haps, problem = _place(events, amplicon)
     if problem:
         return _fails(cluster, problem, not_assessable, sorted(set(incompletely)), events, minor)
-    unassessed = _homology_unassessed(evidence, events, haps)
+    unassessed = _homology_unassessed(evidence, events, haps, amplicon)
     if unassessed:
         not_assessable.extend(unassessed)
         return _fails(cluster, f"too few spanning reads for {', '.join(x['what'] for x in unassessed)} (long-read caller "
@@ -849,7 +909,7 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
     order = sorted(range(2), key=lambda i: (haps[i] is None, haps[i] is not None and haps[i].kind == "duplication", names[i]))
     names = (names[order[0]], names[order[1]])
     runs = _runs(haps, iv.start0, iv.end0)
-    gene_copies = _gene_copies(cluster, ref, haps)
+    gene_copies = _gene_copies(cluster, ref, haps, boxes)
     cn = {g: v["copies"] for g, v in gene_copies.items()}
     if cluster == "alpha":
         cn = {k: cn[k] for k in ("HBA2", "HBA1") if k in cn}
@@ -858,8 +918,22 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
         (int(assessed[d.name]) for d in key_rows if d.name in assessed), default=0))
     genotype = ClusterGenotype(cluster, names, True, "", [], round(lod * math.log10(2), 2), cn)
     deletions = [_deletion_call(e, paths, evidence.get(e.name)) for e in events if e.copies]
+    caveats = []
+    if amplicon:
+        for e in events:
+            if e.copies and len(e.reference_reads) < HET_MIN_REF:
+                where = ("both chromosomes" if e.copies == 2 else
+                         "the only chromosome present there (the other lacks the region)")
+                caveats.append(DROPOUT_CAVEAT.format(name=e.name, where=where, n=len(e.reference_reads)))
+        if uncovered:
+            caveats.append(f"amplicon assay: {', '.join(uncovered)} not assessed (no product of the design would carry "
+                           "them); deletions are excluded by a missing gap-PCR product")
+    for d in deletions:
+        if amplicon:
+            d.depth_ratio = 0.0
+            d.evidence["depth_ratio_note"] = AMPLICON_DEPTH_NOTE
     return LongReadCluster(genotype, events, deletions, runs, gene_copies, not_assessable, sorted(set(incompletely)),
-                           minor)
+                           minor, caveats)
 
 
 def _inside_homology(ev: Event, paths: dict[str, ReadPath], regions: dict[str, HomologyRegion]) -> str:
@@ -892,14 +966,14 @@ def _crossover(box: Any, jumps: list[Jump]) -> tuple[int, int]:
 
 
 def _homology_unassessed(evidence: dict[str, HomologyEvidence], events: list[Event],
-                         haps: list[Event | None]) -> list[dict[str, str]]:
+                         haps: list[Event | None], amplicon: bool = False) -> list[dict[str, str]]:
     """Homology rows not called whose absence the reads do not show.
 
     A chromosome whose placed event is a homology row, or a deletion reaching the region's anchors, is shown
     not to carry another one there. Each other chromosome is a reference one the row could hide on: a chromosome
     with it gives fewer spanning reads (a duplication) or more (a deletion), so the reference reads are counted
     as reads of the row's length (``unchanged_depth``) and must reach MIN_SPAN / 2 per such chromosome (MIN_SPAN
-    across two), like the reads across a simple deletion's breakpoints."""
+    across two), like the reads across a simple deletion's breakpoints. Amplicon reads count one each."""
     out = []
     for name, ev in sorted(evidence.items()):
         if any(e.name == name for e in events):
@@ -912,7 +986,8 @@ def _homology_unassessed(evidence: dict[str, HomologyEvidence], events: list[Eve
         if hidden and have < need:
             out.append({"what": name, "reason": (
                 f"{ev.spanning} read(s) span the {ev.region.box}-unit homology {ev.region.chrom}:{ev.region.start0 + 1}-"
-                f"{ev.region.end0} with {ANCHOR} bp anchors, {have:.1f} read(s)' worth of a chromosome with {name} "
+                f"{ev.region.end0} with {ANCHOR} bp anchors, {have:.1f} read(s)"
+                f"{'' if amplicon else chr(39) + ' worth'} of a chromosome with {name} "
                 f"on {hidden} chromosome(s) where it could be (< {need:g}): presence or absence not shown")})
     return out
 
@@ -935,8 +1010,10 @@ def _unexplained_lengths(evidence: dict[str, HomologyEvidence], events: list[Eve
     return ""
 
 
-def _place(events: list[Event]) -> tuple[list[Event | None], str]:
-    """Put events on two chromosomes: het on one, hom on every chromosome still present there."""
+def _place(events: list[Event], amplicon: bool = False) -> tuple[list[Event | None], str]:
+    """Put events on two chromosomes: het on one, hom on every chromosome still present there.
+
+    Amplicons: by presence of reference reads (a normal-allele product), never by their fraction."""
     haps: list[Event | None] = [None, None]
     for a_i, a in enumerate(events):
         for b in events[a_i + 1:]:
@@ -951,9 +1028,11 @@ def _place(events: list[Event]) -> tuple[list[Event | None], str]:
                                               and haps[i].left0 - CLUSTER_TOL <= e.left0 and e.right0 <= haps[i].right0 + CLUSTER_TOL)]
         if not present:
             return haps, f"{e.name} ({e.support} reads) lies inside deletions on both chromosomes"
-        if n_ref >= HET_MIN_REF and frac >= HET_MIN_FRACTION:
+        if amplicon:
+            n_ref = len(e.reference_reads)
+        if n_ref >= HET_MIN_REF and (amplicon or frac >= HET_MIN_FRACTION):
             target = [i for i in present if haps[i] is None][:1]
-        elif frac <= HOM_MAX_FRACTION or n_ref <= 1:
+        elif amplicon or frac <= HOM_MAX_FRACTION or n_ref <= 1:
             target = present
         else:
             return haps, (f"{e.name}: {n_alt} reads with it and {n_ref:g} without: allele balance fits neither one "
@@ -983,7 +1062,11 @@ def _runs(haps: list[Event | None], lo0: int, hi0: int) -> list[tuple[int, int, 
     return out
 
 
-def _gene_copies(cluster: str, ref: LocusReference, haps: list[Event | None]) -> dict[str, dict[str, Any]]:
+def _gene_copies(cluster: str, ref: LocusReference, haps: list[Event | None],
+                 boxes: dict | None = None) -> dict[str, dict[str, Any]]:
+    """Intact copies per gene. A homology triplication duplicates a gene only when the gene lies inside the unit
+    wherever the crossover falls in the identical stretch (anti-4.2: HBA2); a gene the stretch cuts is the
+    hybrid (anti-3.7: HBA2 2, HBA1 2, hybrid 1 with aa, as ``thalgen.structural`` counts HYBRID_ALLELES)."""
     out: dict[str, dict[str, Any]] = {}
     for g in REPORT_GENES:
         gene = genes()[g]
@@ -997,6 +1080,9 @@ def _gene_copies(cluster: str, ref: LocusReference, haps: list[Event | None]) ->
                 copies += 0 if g in h.catalog.genes_removed else 1  # the -a3.7 hybrid is neither HBA2 nor HBA1
             elif h.kind == "deletion":
                 copies += 0 if (gene.start1 - 1 < h.right0 and h.left0 < gene.end1) else 1
+            elif h.catalog is not None and h.name in HOMOLOGY_BOX and HOMOLOGY_BOX[h.name] in (boxes or {}):
+                box = boxes[HOMOLOGY_BOX[h.name]]
+                copies += 2 if (box.stretch_end0 <= gene.start1 - 1 and gene.end1 <= box.stretch_start0 + box.offset) else 1
             else:
                 copies += 2 if (h.left0 <= gene.start1 - 1 and gene.end1 <= h.right0) else 1
         out[g] = {"copies": copies, "ratio": None, "quality": 99.0}
@@ -1233,8 +1319,9 @@ def _depth_ratio(e: Event, cov: np.ndarray, origin0: int, all_events: list[Event
 
 
 def cn_document(sample: str, clusters: list[LongReadCluster], cov: dict[str, np.ndarray],
-                origin: dict[str, int], n_reads: int) -> dict[str, Any]:
-    """The cn.json of ``thalgen.structural.cn_document``, from the long-read calls."""
+                origin: dict[str, int], n_reads: int, assay: str = "wgs") -> dict[str, Any]:
+    """The cn.json of ``thalgen.structural.cn_document``, from the long-read calls (amplicons: no depth)."""
+    amplicon = assay == "amplicon"
     from thalgen.structural import genotype_json
 
     doc: dict[str, Any] = {"sample": sample, "thalgen_version": __version__, "caller": "longread"}
@@ -1245,7 +1332,8 @@ def cn_document(sample: str, clusters: list[LongReadCluster], cov: dict[str, np.
         chrom = CHROM_OF[g.cluster]
         for d in c.deletions:
             ev = next(e for e in c.events if e.left0 + 1 == d.start1 and e.right0 == d.end1 and e.copies)
-            d.depth_ratio = _depth_ratio(ev, cov[chrom], origin[chrom], c.events) if chrom in cov else 1.0
+            if not amplicon:
+                d.depth_ratio = _depth_ratio(ev, cov[chrom], origin[chrom], c.events) if chrom in cov else 1.0
             deletions.append(d.to_json())
         for gene, v in c.gene_copies.items():
             copy_number[gene] = v if g.assessable else {"copies": None, "ratio": None, "quality": 0.0}
@@ -1260,7 +1348,11 @@ def cn_document(sample: str, clusters: list[LongReadCluster], cov: dict[str, np.
     doc["ploidy_segments"] = segments
     doc["not_assessable"] = not_assessable
     doc["incompletely_assessed"] = sorted(set(incompletely))
-    doc["depth"] = {"normalisation": "none: long-read spanning-read caller (depth is not used for calls)",
+    doc["caveats"] = [x for c in clusters for x in c.caveats]
+    doc["assay"] = assay
+    doc["depth"] = {"normalisation": ("none: amplicon long reads are whole PCR products; depth is not used (read "
+                                      "counts per product are PCR efficiency, not copies)") if amplicon else
+                    "none: long-read spanning-read caller (depth is not used for calls)",
                     "dispersion": 0.0, "reads": n_reads,
                     "mean_depth": {ch: round(float(v[v > 0].mean()) if (v > 0).any() else 0.0, 1) for ch, v in cov.items()},
                     "power_log10": {}}
@@ -1272,12 +1364,17 @@ def cn_document(sample: str, clusters: list[LongReadCluster], cov: dict[str, np.
 
 
 def call_sample(ref: LocusReference, bam_path: str | Path, sample: str, calls: dict[str, Any] | None = None,
-                catalog: list[CatalogDeletion] | None = None) -> LongReadSample:
-    """Both clusters from one long-read BAM; phase when a calls JSON (``thalgen call``) is given."""
+                catalog: list[CatalogDeletion] | None = None, assay: str = "wgs",
+                design: str | Path | None = None) -> LongReadSample:
+    """Both clusters from one long-read BAM; phase when a calls JSON (``thalgen call``) is given.
+    ``assay="amplicon"`` reads the primer design (default DEFAULT_DESIGN); other assays ignore it."""
+    products = None
+    if assay == "amplicon":
+        products = load_design(design if design is not None else DEFAULT_DESIGN)
     paths = read_paths(bam_path, ref)
-    clusters = [call_cluster(c, ref, paths, catalog) for c in ("alpha", "beta") if ref.has(CHROM_OF[c])]
+    clusters = [call_cluster(c, ref, paths, catalog, products) for c in ("alpha", "beta") if ref.has(CHROM_OF[c])]
     cov, origin = coverage_track(paths, ref)
-    doc = cn_document(sample, clusters, cov, origin, len(paths))
+    doc = cn_document(sample, clusters, cov, origin, len(paths), assay)
     ph = None
     if calls is not None:
         items = variant_items(calls)

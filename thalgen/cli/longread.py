@@ -9,6 +9,7 @@ from thalgen.cli.common import check_sample_id
 from thalgen.errors import InputError
 from thalgen.fileio import atomic_write_text, require_readable
 from thalgen.locus import LocusReference
+from thalgen.samplesheet import ASSAYS
 
 HELP = "long reads (HiFi/ONT): deletions and duplications from spanning reads, copy number, phase (cn.json)"
 
@@ -19,6 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     c.add_argument("--reference", required=True, help="locus reference directory")
     c.add_argument("--bam", required=True, help="BAM from `thalgen align --platform hifi|ont`")
     c.add_argument("--sample", required=True)
+    c.add_argument("--assay", default="wgs", choices=ASSAYS,
+                   help="the sample's assay (sample sheet column); amplicon: reads are whole long-range PCR products, "
+                   "called from junction and normal-allele products, never from read counts (default: wgs)")
+    c.add_argument("--design", help="amplicon primer design YAML (default: the repository's config/lr_amplicons.yaml); "
+                   "only with --assay amplicon")
     c.add_argument("--calls", help="calls JSON from `thalgen call` (heterozygous variants to phase)")
     c.add_argument("--json", help="output S.cn.json (with a 'phase' section when --calls is given)")
     c.add_argument("--tsv", help="output S.cn.tsv (per-bin depth and called copies)")
@@ -37,7 +43,9 @@ def main(args: argparse.Namespace) -> int:
         raise InputError(args.phase_json, "--phase-json needs --calls (the variants to phase)")
     if not args.json and not args.phase_json:
         raise InputError(args.bam, "nothing to write: give --json and/or --phase-json")
-    result = longread.call_sample(ref, args.bam, args.sample, calls)
+    if args.design and args.assay != "amplicon":
+        raise InputError(args.design, f"--design is for --assay amplicon (got --assay {args.assay})")
+    result = longread.call_sample(ref, args.bam, args.sample, calls, assay=args.assay, design=args.design)
     if args.json:
         with atomic_write_text(args.json) as fh:
             fh.write(json.dumps(result.document, indent=2, sort_keys=True) + "\n")

@@ -24,12 +24,14 @@ rule longread_cn:
         json=f"{OUTDIR}/{{sample}}/{{sample}}.cn.json",
         tsv=f"{OUTDIR}/{{sample}}/{{sample}}.cn.tsv",
         png=f"{OUTDIR}/{{sample}}/{{sample}}.cn.png",
+    params:
+        assay=lambda wc: SAMPLES[wc.sample].assay,
     wildcard_constraints:
         sample=LONG_READ_IDS,
     log:
         f"{OUTDIR}/logs/longread_cn/{{sample}}.log",
     shell:
-        "thalgen longread call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample}"
+        "thalgen longread call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample} --assay {params.assay}"
         " --json {output.json} --tsv {output.tsv} --png {output.png} > {log} 2>&1"
 
 
@@ -40,12 +42,14 @@ rule longread_phase:
         ref=REF_FILES,
     output:
         f"{OUTDIR}/{{sample}}/{{sample}}.phase.json",
+    params:
+        assay=lambda wc: SAMPLES[wc.sample].assay,
     wildcard_constraints:
         sample=LONG_READ_IDS,
     log:
         f"{OUTDIR}/logs/longread_phase/{{sample}}.log",
     shell:
-        "thalgen longread call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample}"
+        "thalgen longread call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample} --assay {params.assay}"
         " --calls {input.calls} --phase-json {output} > {log} 2>&1"
 
 
