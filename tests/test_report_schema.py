@@ -120,3 +120,14 @@ def test_every_schema_field_is_documented():
     documented = set(re.findall(r"`([a-z_0-9]+)`", text))
     missing = sorted(_property_names(report_schema(), set()) - documented)
     assert missing == []
+
+
+def test_qc_amplicon_gene_outside_the_design_warns_not_fails():
+    """A long-read alpha amplicon design has no HBB product: HBB's zero depth is out of scope, not a failed sample."""
+    from thalgen.report.build import qc_status
+
+    depth = {"HBB": {"mean_depth": 0.0, "min_depth": 0}, "HBA2": {"mean_depth": 60.0, "min_depth": 40}}
+    amplicon = qc_status({"depth_by_gene": depth}, {"assay": "amplicon", "copy_number": {}}, 15)
+    assert (amplicon["status"], amplicon["reasons"]) == ("warn", ["HBB: no reads (not targeted by the amplicon design)"])
+    wgs = qc_status({"depth_by_gene": depth}, {"copy_number": {}}, 15)
+    assert (wgs["status"], wgs["reasons"]) == ("fail", ["HBB: mean usable depth 0.0x is below 15x"])

@@ -81,6 +81,13 @@ def qc_status(calls: dict[str, Any], cn: dict[str, Any], min_depth: int) -> dict
         copies = (copy_number.get(gene) or {}).get("copies")
         if copies == 0:
             continue  # deleted on both chromosomes: zero depth is the finding
+        if (cn or {}).get("assay") == "amplicon" and d["mean_depth"] == 0:
+            # an amplicon design targets what it targets: a gene with no product is outside the assay (its
+            # cluster is then reported not assessable), not a failed sample
+            if status == "pass":
+                status = "warn"
+            reasons.append(f"{gene}: no reads (not targeted by the amplicon design)")
+            continue
         scale = 2 / copies if copies else 1.0
         if d["mean_depth"] * scale < min_depth:
             status = "fail"

@@ -13,6 +13,7 @@ def pon_input(wildcards):
 # Long reads (hifi/ont): deletions and duplications from reads that span them (split or long-gap
 # alignments), not from depth; phase of variants and deletions from the same reads.
 SHORT_READ_IDS = "|".join(sorted(s for s, r in SAMPLES.items() if r.platform == "illumina")) or "^$"
+LR_AMPLICON_DESIGN = config.get("lr_amplicon_design", "config/lr_amplicons.yaml")
 LONG_READ_IDS = "|".join(sorted(s for s, r in SAMPLES.items() if r.platform != "illumina")) or "^$"
 
 
@@ -26,12 +27,14 @@ rule longread_cn:
         png=f"{OUTDIR}/{{sample}}/{{sample}}.cn.png",
     params:
         assay=lambda wc: SAMPLES[wc.sample].assay,
+        design=lambda wc: f"--design {LR_AMPLICON_DESIGN}" if SAMPLES[wc.sample].assay == "amplicon" else "",
     wildcard_constraints:
         sample=LONG_READ_IDS,
     log:
         f"{OUTDIR}/logs/longread_cn/{{sample}}.log",
     shell:
         "thalgen longread call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample} --assay {params.assay}"
+        " {params.design}"
         " --json {output.json} --tsv {output.tsv} --png {output.png} > {log} 2>&1"
 
 
@@ -44,13 +47,14 @@ rule longread_phase:
         f"{OUTDIR}/{{sample}}/{{sample}}.phase.json",
     params:
         assay=lambda wc: SAMPLES[wc.sample].assay,
+        design=lambda wc: f"--design {LR_AMPLICON_DESIGN}" if SAMPLES[wc.sample].assay == "amplicon" else "",
     wildcard_constraints:
         sample=LONG_READ_IDS,
     log:
         f"{OUTDIR}/logs/longread_phase/{{sample}}.log",
     shell:
         "thalgen longread call --reference {REF_DIR} --bam {input.bam} --sample {wildcards.sample} --assay {params.assay}"
-        " --calls {input.calls} --phase-json {output} > {log} 2>&1"
+        " {params.design} --calls {input.calls} --phase-json {output} > {log} 2>&1"
 
 
 rule cnv_bins:
