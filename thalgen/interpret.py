@@ -636,7 +636,12 @@ def interpret_alpha(alpha: ClusterGenotype | None, variants: list[VariantCall],
                     not_callable: list[NotCallable]) -> tuple[dict[str, Any], list[str], list[str]]:
     """The alpha part of the report, its notes and the source keys used."""
     notes: list[str] = []
-    hba = [v for v in variants if v.gene in ("HBA1", "HBA2")]
+    hba = [v for v in variants if v.gene in ("HBA1", "HBA2") and "HybridParalog" not in v.filters]
+    hybrid_seq = [v for v in variants if "HybridParalog" in v.filters]
+    if hybrid_seq:
+        notes.append(f"{len(hybrid_seq)} difference(s) from the reference in {', '.join(sorted({v.gene for v in hybrid_seq}))} "
+                     "are the other α gene's sequence, read through the called hybrid gene: not variants "
+                     "(filtered HybridParalog in the VCF)")
     for v in hba:
         if not v.in_catalog:
             notes.append(f"{v.gene} {v.hgvs_c or v.key} ({v.zygosity}): not in the catalog — variant of uncertain "

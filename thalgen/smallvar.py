@@ -253,13 +253,16 @@ class CopyNumberLookup:
     """Copies of the locus at a position: 2 unless the copy-number caller says otherwise."""
 
     def __init__(self, segments: list[tuple[str, int, int, int]] | None = None, default: int = 2,
-                 breakpoints: list[tuple[str, int, int]] | None = None) -> None:
+                 breakpoints: list[tuple[str, int, int]] | None = None, hybrid_alpha: bool = False) -> None:
         # segments: (chrom, start0, end0, copies), non-overlapping
         self.segments = segments or []
         self.default = default
         #: (chrom, pos1, window) ends of the called deletions/duplications: reads from the rearranged allele
         #: that run past a junction align with mismatches or small indels within ``window`` of it
         self.breakpoints = breakpoints or []
+        #: the α call carries an HBA2/HBA1 hybrid gene (-a3.7, anti-3.7): differences that turn HBA2 into
+        #: HBA1 sequence (or the reverse) are then the hybrid's own sequence (see thalgen.paralogs)
+        self.hybrid_alpha = hybrid_alpha
 
     def near_breakpoint(self, chrom: str, pos1: int) -> bool:
         return any(c == chrom and abs(p - pos1) <= window for c, p, window in self.breakpoints)
@@ -306,6 +309,24 @@ def low_depth_intervals(pile: RegionPileup, required: np.ndarray, merge_gap: int
         (pile.start0 + s, pile.start0 + e, int(depth[s:e].min()), int(pile.low_mapq_depth[s:e].max()))
         for s, e in merged
     ]
+
+
+def _filter_hybrid_paralog(ref: LocusReference, variants: list[VariantCall]) -> None:
+    """Filter HybridParalog: non-catalog HBA2/HBA1 differences that are the other paralog's sequence.
+
+    Long reads through a hybrid gene are placed by their unique flanks, so its HBA2-derived part can lie
+    over HBA1 (and the reverse) and each paralog difference there looks like a heterozygous variant. They
+    stay in the VCF, filtered, and the report counts them in one note instead of listing each as a VUS.
+    """
+    from thalgen.paralogs import paralog_map
+
+    hba = [v for v in variants if v.gene in ("HBA2", "HBA1") and not v.in_catalog]
+    if not hba:
+        return
+    ward = paralog_map(ref).paralog_ward(hba[0].chrom, [(v.pos1, v.ref, v.alt) for v in hba])
+    for v, is_paralog in zip(hba, ward):
+        if is_paralog:
+            v.filters.append("HybridParalog")
 
 
 def _describe_low(min_dp: int, low_mapq_max: int, min_depth: int) -> str:
@@ -363,5 +384,7 @@ def call_sample(
     for v in variants:
         if copies.near_breakpoint(v.chrom, v.pos1):
             v.filters.append("NearBreakpoint")
+    if copies.hybrid_alpha:
+        _filter_hybrid_paralog(ref, variants)
     variants.sort(key=lambda c: (c.chrom, c.pos1))
     return CallResult(variants, not_callable, depth_by_gene, regions)

@@ -55,6 +55,7 @@ def header_lines(sample: str, ref: LocusReference, command: str = "") -> list[st
         lines.append(f"##contig=<ID={chrom},length={length},assembly={BUILD}>")
     lines.append('##FILTER=<ID=PASS,Description="All filters passed">')
     lines.append('##FILTER=<ID=NearBreakpoint,Description="Within 30 bp (100 bp for homology-mediated fusions) of a called deletion/duplication junction: likely a junction-read artefact, review">')
+    lines.append('##FILTER=<ID=HybridParalog,Description="An HBA2/HBA1 difference that is the other paralog\'s sequence, in a sample with a called hybrid gene (-a3.7, anti-3.7): the hybrid\'s own sequence, not a variant">')
     lines.append('##FILTER=<ID=LowDepth,Description="Usable depth below the minimum: catalog variant seen, zygosity and the rest of the site not assessable">')
     for fid, num, typ, desc in _INFO:
         lines.append(f'##INFO=<ID={fid},Number={num},Type={typ},Description="{desc}">')

@@ -10,6 +10,7 @@ from thalgen.errors import InputError
 from thalgen.fileio import atomic_write_text, require_readable
 from thalgen.locus import LocusReference
 from thalgen import catalog
+from thalgen.structural import HYBRID_ALLELES
 from thalgen.smallvar import NEAR_BREAKPOINT_BP, NEAR_HOMOLOGY_BREAKPOINT_BP, CallSettings, CopyNumberLookup, call_sample
 from thalgen.vcf import write_vcf
 
@@ -36,7 +37,8 @@ def load_copy_segments(path: str) -> CopyNumberLookup:
         raise InputError(path, f"not valid JSON ({exc.msg})") from None
     segs = [(s["chrom"], int(s["start"]) - 1, int(s["end"]), int(s["copies"])) for s in data.get("ploidy_segments", [])]
     ends = [(d["chrom"], int(d[k]), _breakpoint_window(d["name"])) for d in data.get("deletions", []) for k in ("start", "end")]
-    return CopyNumberLookup(segs, breakpoints=ends)
+    alpha_alleles = (data.get("alpha") or {}).get("alleles") or []
+    return CopyNumberLookup(segs, breakpoints=ends, hybrid_alpha=any(a in HYBRID_ALLELES for a in alpha_alleles))
 
 
 def _breakpoint_window(name: str) -> int:
