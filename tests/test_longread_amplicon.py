@@ -160,6 +160,9 @@ CASES = {
     "a42": ("hifi", (["-a4.2"], []), ("-a4.2", "aa"), [("-a4.2", 1, [1])]),
     "sea_sea": ("hifi", (["--SEA"], ["--SEA"]), ("--SEA", "--SEA"), [("--SEA", 2, [1, 2])]),
     "ont_sea_a37": ("ont", (["--SEA"], ["-a3.7"]), ("--SEA", "-a3.7"), [("--SEA", 1, [1]), ("-a3.7", 1, [2])]),
+    # two alpha0 deletions in trans (Hb Bart's): a normal-allele product of one lies in the other's deleted segment
+    "sea_fil": ("hifi", (["--SEA"], ["--FIL"]), ("--FIL", "--SEA"), [("--FIL", 1, [1]), ("--SEA", 1, [2])]),
+    "sea_thai": ("hifi", (["--SEA"], ["--THAI"]), ("--SEA", "--THAI"), [("--THAI", 1, [1]), ("--SEA", 1, [2])]),
 }
 
 

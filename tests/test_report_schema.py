@@ -127,7 +127,13 @@ def test_qc_amplicon_gene_outside_the_design_warns_not_fails():
     from thalgen.report.build import qc_status
 
     depth = {"HBB": {"mean_depth": 0.0, "min_depth": 0}, "HBA2": {"mean_depth": 60.0, "min_depth": 40}}
-    amplicon = qc_status({"depth_by_gene": depth}, {"assay": "amplicon", "copy_number": {}}, 15)
-    assert (amplicon["status"], amplicon["reasons"]) == ("warn", ["HBB: no reads (not targeted by the amplicon design)"])
+    beta_out = {"what": "beta cluster", "reason": "not covered by the amplicon design: 619del (no product would carry their junctions)"}
+    amplicon = qc_status({"depth_by_gene": depth}, {"assay": "amplicon", "copy_number": {}, "not_assessable": [beta_out]}, 15)
+    assert (amplicon["status"], amplicon["reasons"]) == ("warn", [
+        "HBB: no reads (not targeted by the amplicon design)", f"beta cluster: {beta_out['reason']}"])
+    # a gene the design does cover with no reads is a failed PCR, not out of scope
+    failed = {"HBB": {"mean_depth": 60.0, "min_depth": 40}, "HBA2": {"mean_depth": 0.0, "min_depth": 0}}
+    pcr = qc_status({"depth_by_gene": failed}, {"assay": "amplicon", "copy_number": {}, "not_assessable": [beta_out]}, 15)
+    assert (pcr["status"], pcr["reasons"][0]) == ("fail", "HBA2: mean usable depth 0.0x is below 15x")
     wgs = qc_status({"depth_by_gene": depth}, {"copy_number": {}}, 15)
     assert (wgs["status"], wgs["reasons"]) == ("fail", ["HBB: mean usable depth 0.0x is below 15x"])

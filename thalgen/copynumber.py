@@ -637,7 +637,9 @@ def _dispersion(count: np.ndarray, expected2: np.ndarray, rows: np.ndarray, grou
             return 1.0
         n, mu = count[rows], expected2[rows]
     pearson = (n - mu) ** 2 / np.maximum(mu, 1e-9)
-    keep = pearson <= np.quantile(pearson, 0.98)
+    # trimming the top 2 % guards against a few odd bins; over a few dozen capture targets it would
+    # drop the noisiest target outright and understate the noise, so it needs enough values
+    keep = pearson <= np.quantile(pearson, 0.98) if len(pearson) >= 50 else np.ones(len(pearson), dtype=bool)
     return max(1.0, float(pearson[keep].mean()))
 
 

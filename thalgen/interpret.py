@@ -639,9 +639,9 @@ def interpret_alpha(alpha: ClusterGenotype | None, variants: list[VariantCall],
     hba = [v for v in variants if v.gene in ("HBA1", "HBA2") and "HybridParalog" not in v.filters]
     hybrid_seq = [v for v in variants if "HybridParalog" in v.filters]
     if hybrid_seq:
-        notes.append(f"{len(hybrid_seq)} difference(s) from the reference in {', '.join(sorted({v.gene for v in hybrid_seq}))} "
-                     "are the other α gene's sequence, read through the called hybrid gene: not variants "
-                     "(filtered HybridParalog in the VCF)")
+        names = ", ".join(f"{v.gene} {v.hgvs_c or v.key}" for v in hybrid_seq)
+        notes.append(f"{len(hybrid_seq)} difference(s) from the reference are the other α gene's sequence, read "
+                     f"through the called hybrid gene, not variants (filtered HybridParalog in the VCF): {names}")
     for v in hba:
         if not v.in_catalog:
             notes.append(f"{v.gene} {v.hgvs_c or v.key} ({v.zygosity}): not in the catalog — variant of uncertain "

@@ -875,7 +875,9 @@ def call_cluster(cluster: str, ref: LocusReference, paths: dict[str, ReadPath],
     loose = [(k, n) for k, n in clips.items() if n >= MIN_SUPPORT]
     key_rows = [d for d in catalog if d.name in HOMOLOGY_BOX or d.variant_class in ("alpha0", "beta0")]
     missing = [d.name for d in key_rows if d.name in short]
-    blind = [d.name for d in key_rows if d.name in uncovered and d.name not in HOMOLOGY_BOX]
+    # only the triplications may go unseen with the cluster still called (listed as not assessable): a
+    # design that cannot show -a3.7/-a4.2 (a gap-PCR-only design) cannot give aa/aa for the commonest alleles
+    blind = [d.name for d in key_rows if d.name in uncovered and d.kind != "duplication"]
     if blind:
         return _fails(cluster, f"not covered by the amplicon design: {', '.join(blind)} (no product would carry "
                       "their junctions)", not_assessable, sorted(set(incompletely)), events, minor)
@@ -1031,7 +1033,13 @@ def _place(events: list[Event], amplicon: bool = False) -> tuple[list[Event | No
             return haps, f"{e.name} ({e.support} reads) lies inside deletions on both chromosomes"
         if amplicon:
             n_ref = len(e.reference_reads)
-        if n_ref >= HET_MIN_REF and (amplicon or frac >= HET_MIN_FRACTION):
+        # amplicons: two different deletions seen by their junction products cannot both be homozygous;
+        # a missing normal product there is the other deletion's doing (its normal-allele product may lie
+        # in the segment the other chromosome lacks, as for --SEA/--FIL), so each takes one chromosome
+        two_deletions = amplicon and sum(ev.kind == "deletion" for ev in events) >= 2 and e.kind == "deletion"
+        if two_deletions and n_ref < HET_MIN_REF:
+            target = [i for i in present if haps[i] is None][:1]
+        elif n_ref >= HET_MIN_REF and (amplicon or frac >= HET_MIN_FRACTION):
             target = [i for i in present if haps[i] is None][:1]
         elif amplicon or frac <= HOM_MAX_FRACTION or n_ref <= 1:
             target = present

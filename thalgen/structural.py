@@ -255,6 +255,7 @@ def call_cluster(
         alleles.append(Allele(_novel_name(cluster, j.kind, chrom, j.left0, j.right0, prof, sm), cluster, j.kind, chrom,
                               j.left0, j.right0, prof.bins(prof.segment(j.left0, j.right0, copies)), None, j,
                               junction_observable=True, prior=NOVEL_PRIOR))
+    folded_only: list[tuple[int, int, str, np.ndarray]] = []  # depth changes depth cannot place (see below)
     for start0, end0, kind in _novel_segments(segments):
         if any(a.kind == kind and abs(a.start0 - start0) <= _tolerance(a) and abs(a.end0 - end0) <= _tolerance(a) for a in alleles):
             continue  # a catalog allele (or a junction) already explains this depth segment
@@ -271,6 +272,7 @@ def call_cluster(
         # homology event's crossover blurs the sum) cannot be placed on either copy by depth; a novel event
         # must move NOVEL_MIN_BINS unfolded bins (a 500x panel's anti-3.7 otherwise grew a 300-bp "novel dup")
         if int(((np.abs(hap - 1.0) > 0.25) & plain).sum()) < NOVEL_MIN_BINS:
+            folded_only.append((start0, end0, kind, (np.abs(hap - 1.0) > 0.25) & used))
             continue
         alleles.append(Allele(_novel_name(cluster, kind, chrom, start0, end0, prof, sm), cluster, kind, chrom, start0, end0,
                               hap, prior=NOVEL_PRIOR))
@@ -319,6 +321,22 @@ def call_cluster(
             break
         alt = _order(alleles[a], alleles[b])
         alternatives.append((alt[0].name, alt[1].name))
+    # a depth change confined to folded bins was not offered as a novel allele; if the call does not
+    # explain it either, say so, and never let it stand behind a confident normal pair
+    called = pair[0].hap + pair[1].hap
+    for start0, end0, kind, bins_in in folded_only:
+        if not bins_in.any():
+            continue
+        mean = float(called[bins_in].mean())
+        if (kind == "duplication" and mean > 2.25) or (kind == "deletion" and mean < 1.75):
+            continue
+        what = f"{chrom}:{start0 + 1}-{end0}"
+        not_assessable.append({"what": f"depth change {what}", "reason": (
+            f"a {kind} by depth in paralogous sequence (bins counting both copies), not placed on either copy "
+            "and not explained by the call")})
+        if assessable and all(a.kind == "normal" for a in pair):
+            assessable, reason = False, (f"unexplained {kind} by depth at {what} in paralogous sequence: "
+                                         "a normal call is not safe")
     weights = np.array([10 ** (ll - best_ll) for ll, _, _ in scored])
     weights /= weights.sum()
     gene_copies = _gene_copies(cluster, ref, pair, alleles, scored, weights, prof, model, rows, sm)

@@ -38,7 +38,11 @@ def load_copy_segments(path: str) -> CopyNumberLookup:
     segs = [(s["chrom"], int(s["start"]) - 1, int(s["end"]), int(s["copies"])) for s in data.get("ploidy_segments", [])]
     ends = [(d["chrom"], int(d[k]), _breakpoint_window(d["name"])) for d in data.get("deletions", []) for k in ("start", "end")]
     alpha_alleles = (data.get("alpha") or {}).get("alleles") or []
-    return CopyNumberLookup(segs, breakpoints=ends, hybrid_alpha=any(a in HYBRID_ALLELES for a in alpha_alleles))
+    # long reads are placed by their unique flanks, so a hybrid gene's paralog-derived part can lie over the
+    # other gene; short reads there are placed by their own sequence and need no such filter
+    long_read = data.get("caller") == "longread"
+    return CopyNumberLookup(segs, breakpoints=ends,
+                            hybrid_alpha=long_read and any(a in HYBRID_ALLELES for a in alpha_alleles))
 
 
 def _breakpoint_window(name: str) -> int:

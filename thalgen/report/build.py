@@ -65,6 +65,17 @@ def _load_cn(path: str | Path | None) -> tuple[ClusterGenotype | None, ClusterGe
     return load_cn_json(path)
 
 
+def _outside_amplicon_design(gene: str, cn: dict[str, Any] | None) -> bool:
+    """An amplicon sample whose cluster of ``gene`` no product of the design covers (zero reads expected)."""
+    from thalgen.genes import genes
+
+    if not cn or cn.get("assay") != "amplicon" or gene not in genes():
+        return False
+    cluster = genes()[gene].cluster
+    return any(item.get("what") == f"{cluster} cluster" and "not covered by the amplicon design" in item.get("reason", "")
+               for item in cn.get("not_assessable", []))
+
+
 def qc_status(calls: dict[str, Any], cn: dict[str, Any], min_depth: int) -> dict[str, Any]:
     """pass / warn / fail with the reasons a bioinformatician reads first.
 
@@ -81,7 +92,7 @@ def qc_status(calls: dict[str, Any], cn: dict[str, Any], min_depth: int) -> dict
         copies = (copy_number.get(gene) or {}).get("copies")
         if copies == 0:
             continue  # deleted on both chromosomes: zero depth is the finding
-        if (cn or {}).get("assay") == "amplicon" and d["mean_depth"] == 0:
+        if d["mean_depth"] == 0 and _outside_amplicon_design(gene, cn):
             # an amplicon design targets what it targets: a gene with no product is outside the assay (its
             # cluster is then reported not assessable), not a failed sample
             if status == "pass":

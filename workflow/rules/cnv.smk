@@ -17,10 +17,16 @@ LR_AMPLICON_DESIGN = config.get("lr_amplicon_design", "config/lr_amplicons.yaml"
 LONG_READ_IDS = "|".join(sorted(s for s, r in SAMPLES.items() if r.platform != "illumina")) or "^$"
 
 
+def lr_design_input(wildcards):
+    """The primer design is an input of amplicon samples: editing it re-runs their calls."""
+    return [LR_AMPLICON_DESIGN] if SAMPLES[wildcards.sample].assay == "amplicon" else []
+
+
 rule longread_cn:
     input:
         bam=f"{OUTDIR}/{{sample}}/{{sample}}.bam",
         ref=REF_FILES,
+        design=lr_design_input,
     output:
         json=f"{OUTDIR}/{{sample}}/{{sample}}.cn.json",
         tsv=f"{OUTDIR}/{{sample}}/{{sample}}.cn.tsv",
@@ -43,6 +49,7 @@ rule longread_phase:
         bam=f"{OUTDIR}/{{sample}}/{{sample}}.bam",
         calls=f"{OUTDIR}/{{sample}}/{{sample}}.calls.json",
         ref=REF_FILES,
+        design=lr_design_input,
     output:
         f"{OUTDIR}/{{sample}}/{{sample}}.phase.json",
     params:
