@@ -45,3 +45,21 @@ def test_filter_marks_only_non_catalog_paralog_differences(locus_ref):
     variants = [*run, cs, other]
     _filter_hybrid_paralog(locus_ref, variants)
     assert [v.filters for v in variants] == [["HybridParalog"]] * 3 + [[], []]
+
+
+def test_filter_is_on_only_for_long_read_hybrid_calls(tmp_path):
+    """Short reads are placed by their own sequence; only long-read copy number with a hybrid α allele turns it on."""
+    import json
+
+    from thalgen.cli.call import load_copy_segments
+
+    def lookup(caller: str | None, alleles: list[str]) -> bool:
+        doc = {"alpha": {"alleles": alleles}, "ploidy_segments": [], "deletions": []}
+        if caller:
+            doc["caller"] = caller
+        path = tmp_path / f"{caller}_{'_'.join(alleles)}.cn.json"
+        path.write_text(json.dumps(doc))
+        return load_copy_segments(str(path)).hybrid_alpha
+
+    assert [lookup("longread", ["-a3.7", "aa"]), lookup("longread", ["aa", "aaa_anti3.7"]), lookup("longread", ["--SEA", "aa"]),
+            lookup(None, ["-a3.7", "aa"])] == [True, True, False, False]
