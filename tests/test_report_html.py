@@ -195,3 +195,16 @@ def test_catalog_deletion_gaps_are_amber_not_red(tmp_path):
     html = render_report(report)
     assert "⚠ NOT ASSESSABLE — THIS RESULT IS INCOMPLETE" in html
     assert "<li><b>alpha cluster not assessable</b>: depth too noisy</li>" in html
+
+
+def test_amplicon_deletion_row_says_depth_is_not_used():
+    """Long-read amplicon deletions carry no depth ratio (read counts are PCR efficiency): never 'ratio 0.00'."""
+    from thalgen.report.html import deletion_row
+
+    d = {"name": "--SEA", "cluster": "alpha", "chrom": "chr16", "start": 165401, "end": 184701, "copies": 1,
+         "kind": "deletion", "evidence": {"depth_ratio": 0.0, "depth_ratio_note": "not used: amplicon reads are whole "
+                                          "PCR products", "junction_reads": 18, "log_likelihood_ratio": 5.4}}
+    row = deletion_row(d)
+    assert (row["depth"], row["evidence"], row["copies"]) == ("depth not used", "18 junction reads", "1 of 2 chromosomes")
+    d["evidence"].pop("depth_ratio_note")
+    assert deletion_row(d)["depth"] == "ratio 0.00"

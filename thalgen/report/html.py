@@ -195,7 +195,8 @@ def deletion_row(d: dict[str, Any]) -> dict[str, Any]:
         "klass": d.get("class") or (row.variant_class if row is not None else ""),
         "zygosity": "homozygous" if d["copies"] == 2 else "heterozygous",
         "copies": f"{d['copies']} of 2 chromosomes",
-        "depth": f"ratio {ev['depth_ratio']:.2f}" if isinstance(ev.get("depth_ratio"), (int, float)) else "—",
+        "depth": ("depth not used" if ev.get("depth_ratio_note")  # amplicons: read counts are PCR efficiency
+                  else f"ratio {ev['depth_ratio']:.2f}" if isinstance(ev.get("depth_ratio"), (int, float)) else "—"),
         "evidence": f"{ev.get('junction_reads', 0)} junction reads",
         "quality": f"LLR {ev['log_likelihood_ratio']:.1f}" if isinstance(ev.get("log_likelihood_ratio"), (int, float)) else "—",
         "filters": [],
