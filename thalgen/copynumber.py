@@ -579,6 +579,14 @@ def fit_depth_model(bins: BinCounts, pon: PanelOfNormals | None = None, assay: s
         n = len(np.unique(group[rows & (group >= 0)]))
         return f"only {n} capture targets outside every catalog deletion carry data (need {MIN_TARGET_GROUPS})"
 
+    def fit_scale(chrom: str, rows: np.ndarray, ref_rows: np.ndarray) -> None:
+        """Scale ``chrom`` on ``ref_rows``: its expected counts and its mean depth at two copies."""
+        s = _robust_scale(bins.count[ref_rows], base[ref_rows], None if group is None else group[ref_rows])
+        scale[chrom] = s
+        expected2[rows] = s * base[rows]
+        per_base = s * (np.median(base[ref_rows]) if use_pon else BIN_SIZE) / BIN_SIZE
+        depth[chrom] = float(per_base * bins.read_length)
+
     for chrom in sorted(set(bins.chrom.tolist())):
         rows = bins.chrom == chrom
         ref_rows = rows & nd & used
@@ -589,11 +597,7 @@ def fit_depth_model(bins: BinCounts, pon: PanelOfNormals | None = None, assay: s
             problems[chrom] = what_is_missing(ref_rows) + " to normalise depth"
             used &= ~rows
             continue
-        s = _robust_scale(bins.count[ref_rows], base[ref_rows], None if group is None else group[ref_rows])
-        scale[chrom] = s
-        expected2[rows] = s * base[rows]
-        per_base = s * (np.median(base[ref_rows]) if use_pon else BIN_SIZE) / BIN_SIZE
-        depth[chrom] = float(per_base * bins.read_length)
+        fit_scale(chrom, rows, ref_rows)
     used &= expected2 > 0
     model = DepthModel(bins, expected2, used, _dispersion(bins.count, expected2, nd & used, group), scale,
                        "panel_of_normals" if use_pon else ("self_capture_targets" if group is not None else "self"),
@@ -614,11 +618,7 @@ def fit_depth_model(bins: BinCounts, pon: PanelOfNormals | None = None, assay: s
         ref_rows = rows & two
         if ref_rows.sum() < max(MIN_NORMALISING_BINS, int((rows & nd & used).sum())) or not enough(ref_rows):
             continue
-        s = _robust_scale(bins.count[ref_rows], base[ref_rows], None if group is None else group[ref_rows])
-        scale[chrom] = s
-        expected2[rows] = s * base[rows]
-        per_base = s * (np.median(base[ref_rows]) if use_pon else BIN_SIZE) / BIN_SIZE
-        depth[chrom] = float(per_base * bins.read_length)
+        fit_scale(chrom, rows, ref_rows)
     model.dispersion = _dispersion(bins.count, expected2, (two | nd) & used, group)
     return model
 

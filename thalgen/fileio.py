@@ -12,7 +12,7 @@ import os
 import tempfile
 import zlib
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 from thalgen.errors import InputError
 
@@ -80,3 +80,14 @@ def open_text(path: str | Path) -> Iterator[IO[str]]:
         raise InputError(p, f"truncated or corrupt gzip data ({exc})") from None
     finally:
         handle.close()
+
+
+def read_json(path: str | Path) -> Any:
+    """A JSON file's content; a missing/unreadable file or invalid JSON is an InputError naming the file."""
+    import json
+
+    require_readable(path)
+    try:
+        return json.loads(Path(path).read_text())
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None

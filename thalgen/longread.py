@@ -48,7 +48,6 @@ heterozygous small variants and deletions linked into haplotype blocks by the re
 from __future__ import annotations
 
 import collections
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,14 +63,10 @@ from thalgen.genes import genes
 from thalgen.locus import LocusReference
 from thalgen.model import ClusterGenotype, DeletionCall
 from thalgen.phase import observe_variants, phase, variant_items
+from thalgen.structural import CHROM_OF, HOMOLOGY_BOX, HYBRID_ALLELES, NORMAL, REPORT_GENES
 
-CHROM_OF = {"alpha": "chr16", "beta": "chr11"}
-NORMAL = {"alpha": "aa", "beta": "B"}
-HOMOLOGY_BOX = {"-a3.7": "Z", "aaa_anti3.7": "Z", "-a4.2": "X", "aaa_anti4.2": "X"}
 HOMOLOGY_STATES = {"-a3.7": ("Z", "deletion"), "aaa_anti3.7": ("Z", "duplication"),
                    "-a4.2": ("X", "deletion"), "aaa_anti4.2": ("X", "duplication")}
-HYBRID_ALLELES = {"-a3.7": 1, "aaa_anti3.7": 1}
-REPORT_GENES = ("HBZ", "HBA2", "HBA1", "HBQ1", "HBB", "HBD", "HBG1", "HBG2")
 MIN_JUMP = 500  # bp: smaller gaps are small indels, the small-variant caller's business
 ANCHOR = 1000  # bp a read must reach beyond a breakpoint (more than the 513-bp identical Z stretch)
 MIN_MAPQ = 20
@@ -1285,13 +1280,9 @@ def plot(result: LongReadSample, ref: LocusReference, path: str | Path, sample: 
 
 
 def load_calls(path: str | Path) -> dict[str, Any]:
-    from thalgen.fileio import require_readable
+    from thalgen.fileio import read_json
 
-    p = require_readable(path)
-    try:
-        doc = json.loads(p.read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError(p, f"not valid JSON ({exc.msg})") from None
+    doc = read_json(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("variants"), list):
-        raise InputError(p, "not a calls JSON from `thalgen call` (no 'variants' list)")
+        raise InputError(path, "not a calls JSON from `thalgen call` (no 'variants' list)")
     return doc

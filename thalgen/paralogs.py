@@ -14,8 +14,8 @@ from Bio import Align
 
 from thalgen.genes import transcripts
 from thalgen.locus import LocusReference
+from thalgen.smallvar import DOWNSTREAM_BP, UPSTREAM_BP
 
-FLANK = 300  # bp around each transcript, as the small-variant caller's calling regions
 
 
 class ParalogMap:
@@ -25,8 +25,9 @@ class ParalogMap:
         tx = transcripts()
         a, b = tx["HBA2"].span, tx["HBA1"].span
         self.chrom = a.chrom
-        self.a0, self.a1 = a.start0 - FLANK, a.end0 + FLANK
-        self.b0, self.b1 = b.start0 - FLANK, b.end0 + FLANK
+        # the small-variant caller's calling regions (HBA2/HBA1 are on the + strand)
+        self.a0, self.a1 = a.start0 - UPSTREAM_BP, a.end0 + DOWNSTREAM_BP
+        self.b0, self.b1 = b.start0 - UPSTREAM_BP, b.end0 + DOWNSTREAM_BP
         self.ref = ref
         seq_a = ref.fetch0(self.chrom, self.a0, self.a1)
         seq_b = ref.fetch0(self.chrom, self.b0, self.b1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from thalgen.cli.common import check_sample_id
+from thalgen.cli.common import check_sample_id, print_structural_calls
 from thalgen.errors import InputError
 from thalgen.fileio import atomic_write_text, require_readable
 from thalgen.locus import LocusReference
@@ -70,9 +70,5 @@ def main(args: argparse.Namespace) -> int:
         from thalgen.cnplot import plot_cn
 
         plot_cn(result, ref, args.png, args.sample)
-    for cluster in ("alpha", "beta"):
-        g = result.document.get(cluster)
-        if g:
-            call = "/".join(g["alleles"]) if g["alleles"] else f"not assessable ({g['reason']})"
-            print(f"{args.sample} {cluster}: {call}")
+    print_structural_calls(args.sample, result.document)
     return 0

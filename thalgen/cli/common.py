@@ -14,3 +14,12 @@ def check_sample_id(sample: str, where: str = "--sample") -> str:
     if not _SAFE_ID.fullmatch(sample or ""):
         raise InputError(where, f"sample id {sample!r} is not safe as a file name (use letters, digits, '.', '_', '-')")
     return sample
+
+
+def print_structural_calls(sample: str, document: dict) -> None:
+    """One line per cluster of a cn.json document: the allele pair, or why it is not assessable."""
+    for cluster in ("alpha", "beta"):
+        g = document.get(cluster)
+        if g:
+            call = "/".join(g["alleles"]) if g["alleles"] else f"not assessable ({g['reason']})"
+            print(f"{sample} {cluster}: {call}")

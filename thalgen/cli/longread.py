@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from thalgen.cli.common import check_sample_id
+from thalgen.cli.common import check_sample_id, print_structural_calls
 from thalgen.errors import InputError
 from thalgen.fileio import atomic_write_text, require_readable
 from thalgen.locus import LocusReference
@@ -56,9 +56,5 @@ def main(args: argparse.Namespace) -> int:
     if args.phase_json:
         with atomic_write_text(args.phase_json) as fh:
             fh.write(json.dumps({"sample": args.sample, **(result.phase or {})}, indent=2, sort_keys=True) + "\n")
-    for cluster in ("alpha", "beta"):
-        g = result.document.get(cluster)
-        if g:
-            call = "/".join(g["alleles"]) if g["alleles"] else f"not assessable ({g['reason']})"
-            print(f"{args.sample} {cluster}: {call}")
+    print_structural_calls(args.sample, result.document)
     return 0

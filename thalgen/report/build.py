@@ -8,26 +8,17 @@ dictionary in the report.json shape, which the HTML report renders and ``thalgen
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from pathlib import Path
 from typing import Any
 
 from thalgen import __version__
 from thalgen.errors import InputError
-from thalgen.fileio import require_readable
+from thalgen.fileio import read_json
 from thalgen.interpret import interpret
 from thalgen.locus import LocusReference
 from thalgen.model import ClusterGenotype, DeletionCall, NotCallable, VariantCall
 
 REPORT_SCHEMA_VERSION = "1.0"
-
-
-def read_json(path: str | Path) -> dict[str, Any]:
-    require_readable(path)
-    try:
-        return json.loads(Path(path).read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
 
 
 def variant_from_json(d: dict[str, Any]) -> VariantCall:
